@@ -1,0 +1,72 @@
+import { CliError, output, type CliContext, type RegisterCommands } from '../context.ts';
+import { createDemoUsers, DEMO_PASSWORD, type DemoLogin } from '../../auth/create-demo-users.ts';
+import { seedIfEmpty } from '../../demo/seed.ts';
+import { buildServer } from '../../http/server.ts';
+
+// `arc serve`: the HTTP server on the configured database (migrated first).
+// `arc start` (what `npm start` runs): the same, after filling an empty database with the demo
+// company and one demo login per role, whose usernames and password it prints.
+
+export const registerServeCommands: RegisterCommands = (program, ctx) => {
+  program.command('serve').description('run the HTTP server (REST API under /api/v1)')
+    .action(async (o: { json?: boolean }) => serve(ctx, { demo: false, json: o.json }));
+  program.command('start')
+    .description('run the server; an empty database first gets the demo company and logins')
+    .action(async (o: { json?: boolean }) => serve(ctx, { demo: true, json: o.json }));
+};
+
+async function prepareDemo(ctx: CliContext, json?: boolean): Promise<DemoLogin[]> {
+  const db = await ctx.db();
+  const progress = !json;
+  if (progress) ctx.stderr.write('Checking for demo data...\n');
+  const seeded = await seedIfEmpty(db, ctx.actor, ctx.today);
+  if (!seeded.ok) {
+    throw new CliError(seeded.error.code, `seeding the demo company failed: ${seeded.error.code}`,
+      1, seeded.error);
+  }
+  if (seeded.value && progress) {
+    const { params, ms } = seeded.value;
+    ctx.stderr.write(`Created the demo company: ${params.customers} customers, ` +
+      `${params.invoices} invoices (${(ms / 1000).toFixed(1)} s).\n`);
+  }
+  return createDemoUsers(db, ctx.actor);
+}
+
+function loginsText(logins: DemoLogin[]): string {
+  if (logins.length === 0) return '';
+  const width = Math.max(...logins.map((l) => l.username.length));
+  return ['Demo logins (password: ' + DEMO_PASSWORD + '):',
+    ...logins.map((l) => `  ${l.username.padEnd(width)}  ${l.role} (${l.displayName})`),
+  ].join('\n');
+}
+
+/** Runs until SIGINT or SIGTERM, then closes the server (the database closes after). */
+async function serve(ctx: CliContext, o: { demo: boolean; json?: boolean }): Promise<void> {
+  const db = await ctx.db();
+  const logins = o.demo ? await prepareDemo(ctx, o.json) : [];
+  const app = await buildServer({
+    db, config: ctx.config, clock: { now: () => new Date() }, logger: true,
+  });
+  await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : ctx.config.port;
+  const url = `http://${ctx.config.host.includes(':') ? `[${ctx.config.host}]`
+    : ctx.config.host}:${port}`;
+  const users = await db.query('SELECT 1 FROM users LIMIT 1');
+  output(ctx, o.json, { url, docs: `${url}/api/docs`, database: db.kind, demoLogins: logins,
+    demoPassword: logins.length ? DEMO_PASSWORD : undefined }, () => [
+    `ARC is running at ${url} (${db.kind}); API reference at ${url}/api/docs`,
+    loginsText(logins),
+    users.rows.length === 0 ? 'No users yet: add one with `arc user add NAME --role admin`.' : '',
+  ].filter(Boolean).join('\n'));
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await app.close();
+}

@@ -1,0 +1,175 @@
+/**
+ * The lookups one batch of matching needs, built once: customers by account number and by name
+ * words, open items by customer, by document number and by its digits, amounts per customer,
+ * learned payer accounts. Within a batch it also tracks what earlier automatic applications
+ * consumed, so that two payments never settle the same open amount twice.
+ */
+import type { Cents } from '../money.ts';
+import { accountKey, documentDigits, documentKey, normalizePayerAccount } from './normalize.ts';
+import { nameForm, type NameForm } from './similarity.ts';
+import type {
+  CustomerCandidate, LearnedAccount, LearnedAccounts, MatchProposal, OpenItemCandidate,
+} from './types.ts';
+
+export interface MatchIndexInput {
+  customers: readonly CustomerCandidate[];
+  openItems: readonly OpenItemCandidate[];
+  learnedAccounts: LearnedAccounts;
+}
+
+/** A customer name or alias prepared for fuzzy comparison. */
+export interface IndexedName {
+  customerId: string;
+  form: NameForm;
+  alias: boolean;
+}
+
+export interface MatchIndex {
+  customersById: Map<string, CustomerCandidate>;
+  customersByAccount: Map<string, CustomerCandidate[]>;
+  itemsById: Map<string, OpenItemCandidate>;
+  itemsByCustomer: Map<string, OpenItemCandidate[]>;
+  itemsByKey: Map<string, OpenItemCandidate[]>;
+  itemsByDigits: Map<string, OpenItemCandidate[]>;
+  learnedAccounts: LearnedAccounts;
+  names: IndexedName[];
+  namesByKey: Map<string, number[]>;
+  namesByToken: Map<string, number[]>;
+  namesByPrefix: Map<string, number[]>;
+  /** Inverse document frequency of a name word over all customer names. */
+  tokenWeight: (token: string) => number;
+  /** Open amounts after earlier automatic applications in this batch (by item id). */
+  consumedOpen: Map<string, Cents>;
+  /** Items other payments of the batch propose to pay: oldest-first leaves them alone. */
+  reserved: Set<string>;
+  /** Lazily built: customer id -> amount -> that customer's items open for exactly that amount. */
+  amountsByCustomer: Map<string, Map<number, OpenItemCandidate[]>>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function indexNames(customers: readonly CustomerCandidate[], index: MatchIndex): void {
+  const documentFrequency = new Map<string, number>();
+  for (const c of customers) {
+    const names: [string, boolean][] = [[c.name, false], ...c.aliases.map((a) => [a, true] as [string, boolean])];
+    for (const [name, alias] of names) {
+      const form = nameForm(name);
+      if (form.key === '') continue;
+      const at = index.names.push({ customerId: c.id, form, alias }) - 1;
+      push(index.namesByKey, form.key, at);
+      for (const t of new Set(form.tokens)) {
+        push(index.namesByToken, t, at);
+        if (t.length >= 4) push(index.namesByPrefix, t.slice(0, 4), at);
+        documentFrequency.set(t, (documentFrequency.get(t) ?? 0) + 1);
+      }
+    }
+  }
+  const total = Math.max(1, index.names.length);
+  index.tokenWeight = (t) => Math.log(1 + total / ((documentFrequency.get(t) ?? 0) + 1));
+}
+
+/** Builds the batch index. Items in another currency may be included; lookups filter them. */
+export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
+  const index: MatchIndex = {
+    customersById: new Map(),
+    customersByAccount: new Map(),
+    itemsById: new Map(),
+    itemsByCustomer: new Map(),
+    itemsByKey: new Map(),
+    itemsByDigits: new Map(),
+    learnedAccounts: input.learnedAccounts,
+    names: [],
+    namesByKey: new Map(),
+    namesByToken: new Map(),
+    namesByPrefix: new Map(),
+    tokenWeight: () => 1,
+    consumedOpen: new Map(),
+    reserved: new Set(),
+    amountsByCustomer: new Map(),
+  };
+  for (const c of input.customers) {
+    index.customersById.set(c.id, c);
+    push(index.customersByAccount, accountKey(c.accountNumber), c);
+  }
+  for (const item of input.openItems) {
+    if (item.openCents === 0) continue;
+    index.itemsById.set(item.id, item);
+    push(index.itemsByCustomer, item.customerId, item);
+    push(index.itemsByKey, documentKey(item.number), item);
+    push(index.itemsByDigits, documentDigits(item.number), item);
+  }
+  indexNames(input.customers, index);
+  return index;
+}
+
+/** The item's open amount now: after what this batch has already applied automatically. */
+export function openOf(index: MatchIndex, item: OpenItemCandidate): Cents {
+  return index.consumedOpen.get(item.id) ?? item.openCents;
+}
+
+/** A customer's items still open in `currency`, oldest due first (then number). */
+export function openItemsOf(
+  index: MatchIndex,
+  customerId: string,
+  currency: string,
+): OpenItemCandidate[] {
+  const items = index.itemsByCustomer.get(customerId) ?? [];
+  return items.filter((i) => i.currency === currency && openOf(index, i) !== 0);
+}
+
+/** A customer's open debit items of exactly `amount` (positive), in `currency`. */
+export function itemsWithOpenAmount(
+  index: MatchIndex,
+  customerId: string,
+  currency: string,
+  amount: number,
+): OpenItemCandidate[] {
+  const found = amountsOf(index, customerId).get(amount) ?? [];
+  return found.filter((i) => i.currency === currency && openOf(index, i) === amount);
+}
+
+function amountsOf(index: MatchIndex, customerId: string): Map<number, OpenItemCandidate[]> {
+  let byAmount = index.amountsByCustomer.get(customerId);
+  if (!byAmount) {
+    byAmount = new Map();
+    for (const item of index.itemsByCustomer.get(customerId) ?? []) {
+      const open = openOf(index, item);
+      if (open > 0) push(byAmount, open, item);
+    }
+    index.amountsByCustomer.set(customerId, byAmount);
+  }
+  return byAmount;
+}
+
+/** The learned entry for a payer account, if clerks have confirmed it before. */
+export function learnedFor(index: MatchIndex, payerAccount: string | undefined) {
+  if (!payerAccount) return undefined;
+  const key = normalizePayerAccount(payerAccount);
+  return key === '' ? undefined : (index.learnedAccounts.get(key) as LearnedAccount | undefined);
+}
+
+/** Records an automatic application so later payments in the batch see the reduced amounts. */
+export function consume(index: MatchIndex, proposal: MatchProposal): void {
+  const settled = new Map<string, number>();
+  const add = (id: string, cents: number) => settled.set(id, (settled.get(id) ?? 0) + cents);
+  for (const a of proposal.allocations) {
+    add(a.itemId, a.appliedCents + a.discountCents + a.writeOffCents);
+  }
+  for (const d of proposal.deductions) if (d.itemId) add(d.itemId, d.amountCents);
+  for (const [id, cents] of settled) {
+    const item = index.itemsById.get(id);
+    if (!item || cents === 0) continue;
+    const before = openOf(index, item);
+    const after = (before - cents) as Cents;
+    index.consumedOpen.set(id, after);
+    const byAmount = index.amountsByCustomer.get(item.customerId);
+    if (!byAmount) continue;
+    const list = byAmount.get(before);
+    if (list) byAmount.set(before, list.filter((i) => i !== item));
+    if (after > 0) push(byAmount, after, item);
+  }
+}

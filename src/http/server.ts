@@ -1,0 +1,81 @@
+import cookie from '@fastify/cookie';
+import type {
+  FastifyPluginAsyncTypebox, TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/connection.ts';
+import { registerAuth, type RouteEntry } from './auth-plugin.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { DOCS_PREFIX, registerOpenApi } from './openapi.ts';
+import { addProblemResponses, registerProblems } from './problem.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
+
+/** Where time comes from: the wall clock in production, a fixed or moving one in tests. */
+export interface Clock {
+  now(): Date;
+}
+
+export interface ServerDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  /** Fastify's request log (pino, JSON on stdout); off unless asked for. */
+  logger?: boolean;
+}
+
+/**
+ * A resource's routes: one file under routes/, registered below /api/v1 with the server's
+ * dependencies. Each route declares `config.permission` and typebox schemas for its request and
+ * answers; problem+json answers are added to every schema automatically.
+ */
+export type RouteModule = FastifyPluginAsyncTypebox<{ deps: ServerDeps }>;
+
+/** Every resource under /api/v1; adding a resource is one file and one line here. */
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  sessionRoutes,
+  userRoutes,
+  tokenRoutes,
+  auditRoutes,
+];
+
+export const API_PREFIX = '/api/v1';
+
+export type ArcServer = FastifyInstance & {
+  /** Every route with its permission, for the permission matrix test and the docs. */
+  readonly arcRoutes: readonly RouteEntry[];
+};
+
+const VERSION = (JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string }).version;
+
+/**
+ * Builds the HTTP server (not listening): authentication and per-route permissions, problem+json
+ * errors, idempotency keys, the OpenAPI reference, and the routes. Fails when a route declares no
+ * permission.
+ */
+export async function buildServer(deps: ServerDeps): Promise<ArcServer> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // Unknown body fields are refused rather than silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(cookie);
+  registerProblems(app);
+  const routes = registerAuth(app, {
+    db: deps.db, clock: deps.clock, publicPrefixes: [DOCS_PREFIX],
+  });
+  app.addHook('onRoute', addProblemResponses);
+  registerIdempotency(app, deps);
+  await registerOpenApi(app, VERSION);
+  await app.register(async (api) => {
+    for (const routeModule of ROUTE_MODULES) await api.register(routeModule, { deps });
+  }, { prefix: API_PREFIX });
+  await app.ready();
+  return Object.assign(app, { arcRoutes: routes });
+}

@@ -1,0 +1,166 @@
+import type { Queryable } from '../db/connection.ts';
+import { CREDIT_TYPES } from '../domain/ledger.ts';
+
+/** One way the stored ledger disagrees with what its applications and journal say. */
+export type LedgerDifference =
+  /** documents.open_cents differs from amount and applications. */
+  | { check: 'open_amount'; documentId: number; number: string; type: string;
+      openCents: number; derivedOpenCents: number }
+  /** Applications take a document past zero (or add to it). */
+  | { check: 'over_applied'; documentId: number; number: string; type: string;
+      amountCents: number; derivedOpenCents: number }
+  /** An application row breaks a rule of applications. */
+  | { check: 'application'; applicationId: number; problem: ApplicationProblem }
+  /** Per currency: AR control = open non-payment items; unapplied cash = open payments. */
+  | { check: 'control_balance'; currency: string; account: 'ar_control' | 'unapplied_cash';
+      balanceCents: number; openCents: number }
+  | { check: 'entry_unbalanced'; entryId: number; currency: string; netCents: number }
+  /** customer_summary (kept by triggers) differs from the customer's open items. */
+  | { check: 'customer_summary'; customerId: number };
+
+export type ApplicationProblem =
+  | 'wrong_sides' | 'currencies_differ' | 'applied_before_document_date'
+  | 'reversal_mismatch' | 'reversal_before_original';
+
+/**
+ * Re-derives every denormalized ledger value and invariant with set-based queries (one pass per
+ * check over documents, applications and journal lines; no per-row work in the application) and
+ * returns the differences, at most `limit` per check. An empty list means the ledger is sound.
+ */
+export async function verifyLedger(db: Queryable, limit = 1000): Promise<LedgerDifference[]> {
+  return [
+    ...await documentDifferences(db, limit),
+    ...await applicationDifferences(db, limit),
+    ...await controlDifferences(db),
+    ...await entryDifferences(db, limit),
+    ...await summaryDifferences(db, limit),
+  ];
+}
+
+async function documentDifferences(db: Queryable, limit: number): Promise<LedgerDifference[]> {
+  const r = await db.query<{
+    documentId: number; number: string; type: string; amountCents: number; openCents: number;
+    derivedOpenCents: number;
+  }>(
+    `WITH applied AS (
+       SELECT id, sum(delta)::bigint AS delta FROM (
+         SELECT debit_id AS id, -amount_cents AS delta FROM applications
+         UNION ALL
+         SELECT credit_id, amount_cents FROM applications) x
+       GROUP BY id),
+     derived AS (
+       SELECT d.id, d.number, d.type, d.amount_cents, d.open_cents,
+         (d.amount_cents + coalesce(a.delta, 0))::bigint AS open_derived
+       FROM documents d LEFT JOIN applied a ON a.id = d.id)
+     SELECT id AS "documentId", number, type, amount_cents AS "amountCents",
+       open_cents AS "openCents", open_derived AS "derivedOpenCents"
+     FROM derived
+     WHERE open_cents <> open_derived
+        OR open_derived NOT BETWEEN LEAST(0, amount_cents) AND GREATEST(0, amount_cents)
+     ORDER BY id LIMIT $1`,
+    [limit],
+  );
+  return r.rows.flatMap((d): LedgerDifference[] => {
+    const out: LedgerDifference[] = [];
+    const { documentId, number, type } = d;
+    if (d.openCents !== d.derivedOpenCents) {
+      out.push({ check: 'open_amount', documentId, number, type, openCents: d.openCents,
+        derivedOpenCents: d.derivedOpenCents });
+    }
+    const [low, high] = [Math.min(0, d.amountCents), Math.max(0, d.amountCents)];
+    if (d.derivedOpenCents < low || d.derivedOpenCents > high) {
+      out.push({ check: 'over_applied', documentId, number, type, amountCents: d.amountCents,
+        derivedOpenCents: d.derivedOpenCents });
+    }
+    return out;
+  });
+}
+
+async function applicationDifferences(db: Queryable, limit: number): Promise<LedgerDifference[]> {
+  const r = await db.query<{ applicationId: number; problem: ApplicationProblem }>(
+    `SELECT * FROM (
+       SELECT a.id AS "applicationId", CASE
+         WHEN NOT (c.type = ANY($2::text[])) OR d.type = ANY($2::text[]) THEN 'wrong_sides'
+         WHEN c.currency <> d.currency THEN 'currencies_differ'
+         WHEN a.applied_on < c.document_date OR a.applied_on < d.document_date
+           THEN 'applied_before_document_date'
+         WHEN o.id IS NOT NULL AND (o.credit_id <> a.credit_id OR o.debit_id <> a.debit_id
+           OR o.amount_cents <> -a.amount_cents OR o.reverses_id IS NOT NULL)
+           THEN 'reversal_mismatch'
+         WHEN a.applied_on < o.applied_on THEN 'reversal_before_original'
+       END AS problem
+       FROM applications a
+       JOIN documents c ON c.id = a.credit_id
+       JOIN documents d ON d.id = a.debit_id
+       LEFT JOIN applications o ON o.id = a.reverses_id) x
+     WHERE problem IS NOT NULL ORDER BY "applicationId" LIMIT $1`,
+    [limit, CREDIT_TYPES],
+  );
+  return r.rows.map((row) => ({ check: 'application', ...row }));
+}
+
+async function controlDifferences(db: Queryable): Promise<LedgerDifference[]> {
+  const r = await db.query<{
+    currency: string; account: 'ar_control' | 'unapplied_cash'; balanceCents: number;
+    openCents: number;
+  }>(
+    `WITH gl AS (
+       SELECT currency, account, sum(amount_cents)::bigint AS balance FROM journal_lines
+       WHERE account IN ('ar_control', 'unapplied_cash') GROUP BY currency, account),
+     items AS (
+       SELECT currency,
+         CASE WHEN type = 'payment' THEN 'unapplied_cash' ELSE 'ar_control' END AS account,
+         sum(open_cents)::bigint AS open
+       FROM documents WHERE open_cents <> 0 GROUP BY 1, 2)
+     SELECT coalesce(gl.currency, items.currency) AS currency,
+       coalesce(gl.account, items.account) AS account,
+       coalesce(gl.balance, 0)::bigint AS "balanceCents",
+       coalesce(items.open, 0)::bigint AS "openCents"
+     FROM gl FULL JOIN items ON items.currency = gl.currency AND items.account = gl.account
+     WHERE coalesce(gl.balance, 0) <> coalesce(items.open, 0)
+     ORDER BY 1, 2`,
+  );
+  return r.rows.map((row) => ({ check: 'control_balance', ...row }));
+}
+
+async function entryDifferences(db: Queryable, limit: number): Promise<LedgerDifference[]> {
+  const r = await db.query<{ entryId: number; currency: string; netCents: number }>(
+    `SELECT entry_id AS "entryId", currency, sum(amount_cents)::bigint AS "netCents"
+     FROM journal_lines GROUP BY entry_id, currency HAVING sum(amount_cents) <> 0
+     ORDER BY entry_id LIMIT $1`,
+    [limit],
+  );
+  return r.rows.map((row) => ({ check: 'entry_unbalanced', ...row }));
+}
+
+/**
+ * customer_summary (migration 005) is re-derived like the rest, with the same definitions as its
+ * refresh function; skipped on a database without it.
+ */
+async function summaryDifferences(db: Queryable, limit: number): Promise<LedgerDifference[]> {
+  const present = await db.query<{ ok: boolean }>(
+    `SELECT to_regclass('customer_summary') IS NOT NULL
+       AND to_regproc('summary_date') IS NOT NULL AS ok`);
+  if (!present.rows[0]?.ok) return [];
+  const r = await db.query<{ customerId: number }>(
+    `WITH x AS (
+       SELECT customer_id, sum(open_cents)::bigint AS balance,
+         (sum(open_cents) FILTER (WHERE open_cents > 0 AND due_date < summary_date()))::bigint
+           AS past_due,
+         (sum(open_cents) FILTER (WHERE open_cents < 0))::bigint AS unapplied,
+         count(*)::int AS n, min(due_date) FILTER (WHERE open_cents > 0) AS oldest
+       FROM documents WHERE open_cents <> 0 AND customer_id IS NOT NULL GROUP BY customer_id)
+     SELECT c.id AS "customerId"
+     FROM customers c
+     LEFT JOIN customer_summary s ON s.customer_id = c.id
+     LEFT JOIN x ON x.customer_id = c.id
+     WHERE s.customer_id IS NULL
+        OR (s.balance_cents, s.past_due_cents, s.unapplied_cents, s.open_items,
+            s.oldest_open_due_date)
+          IS DISTINCT FROM (coalesce(x.balance, 0), coalesce(x.past_due, 0),
+            coalesce(x.unapplied, 0), coalesce(x.n, 0), x.oldest)
+     ORDER BY c.id LIMIT $1`,
+    [limit],
+  );
+  return r.rows.map((row) => ({ check: 'customer_summary', customerId: row.customerId }));
+}

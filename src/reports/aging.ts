@@ -1,0 +1,247 @@
+import type { Queryable } from '../db/connection.ts';
+import {
+  AGING_BASES, AGING_GROUPINGS, ALL_KEY, bucketLabels, bucketLowerBounds, DEFAULT_THRESHOLDS,
+  isConsistent, isValidThresholds, NO_VALUE_KEY, sumAging, UNAPPLIED, UNIDENTIFIED_KEY,
+  type AgingAmounts, type AgingBasis, type AgingGrouping, type BucketsError,
+} from '../domain/aging.ts';
+import { isIsoDate, type IsoDate } from '../domain/dates.ts';
+import { cents, isCurrencyCode, type Cents } from '../domain/money.ts';
+import { assert, err, ok, type Result } from '../domain/result.ts';
+import type { CustomerScope } from './customers.ts';
+
+// The aging report: open items as of a date in age buckets, one row per group, in ONE set-based
+// statement. Open as of D is derived from the denormalized open amount, not from the whole
+// application history: open(D) = open_cents now + applications dated after D (added back to
+// debits, taken back from credits). The candidates are the items open now (the partial index
+// documents_open) plus the items touched by an application after D (applications_applied_on),
+// so "as of today" reads only the open items and a past date adds only the later applications.
+// This equals open(item, D) = amount -/+ applications effective <= D as long as open_cents is
+// what the applications say (the ledger's invariant, checked by `arc verify`).
+
+export interface AgingQuery {
+  asOf: IsoDate;
+  by: AgingGrouping;
+  basis: AgingBasis;
+  /** Bucket thresholds in days (see parseThresholds); default 30,45,60,90,120. */
+  thresholds?: readonly number[];
+  /** Only items in this currency; default: the base currency (settings). */
+  currency?: string | null;
+  /** Also list each row's open items. */
+  detail?: boolean;
+  /** Restrict to one sales rep's customers (unidentified cash then drops out). */
+  scope?: CustomerScope;
+}
+
+/** agingReport's refusals, in the order checked. */
+export type AgingQueryError =
+  | { code: 'as_of_invalid'; date: string }
+  | { code: 'grouping_invalid'; by: string }
+  | { code: 'basis_invalid'; basis: string }
+  | BucketsError
+  | { code: 'currency_invalid'; currency: string };
+
+/** An open item as of the date, in a row's detail. */
+export interface AgingItem {
+  id: number;
+  number: string;
+  type: string;
+  documentDate: IsoDate;
+  dueDate: IsoDate;
+  /** Age on the report's basis, in days; negative: not due yet. */
+  daysPastDue: number;
+  openCents: Cents;
+  /** Its bucket's label, or "unapplied" for a credit. */
+  bucket: string;
+}
+
+export interface AgingRow extends AgingAmounts {
+  key: string;
+  name: string;
+  items?: AgingItem[];
+}
+
+export interface AgingReport {
+  asOf: IsoDate;
+  by: AgingGrouping;
+  basis: AgingBasis;
+  currency: string;
+  thresholds: number[];
+  /** Bucket labels, one per amount in every row. */
+  buckets: string[];
+  /** Sorted by key (byte order). */
+  rows: AgingRow[];
+  totals: AgingAmounts;
+}
+
+/**
+ * The aging report as of `query.asOf` (see src/domain/aging.ts for the buckets and basis).
+ * @example agingReport(db, { asOf: '2026-11-20', by: 'customer', basis: 'due' })
+ */
+export async function agingReport(
+  db: Queryable,
+  query: AgingQuery,
+): Promise<Result<AgingReport, AgingQueryError>> {
+  const invalid = checkAgingQuery(query);
+  if (invalid) return err(invalid);
+  const thresholds = [...(query.thresholds ?? DEFAULT_THRESHOLDS)];
+  const currency = query.currency ?? await baseCurrency(db);
+  const sql = buildAgingSql(query.by, query.basis, thresholds.length + 2);
+  const params = [query.asOf, currency, bucketLowerBounds(thresholds), query.scope?.salesRep ?? null];
+  const buckets = bucketLabels(thresholds);
+  const r = await db.query<SummaryRow>(sql.summary, params);
+  const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, buckets.length));
+  if (query.detail) {
+    const items = await db.query<ItemRow>(sql.detail, params);
+    attachItems(rows, items.rows, buckets);
+  }
+  return ok({
+    asOf: query.asOf, by: query.by, basis: query.basis, currency, thresholds, buckets, rows,
+    totals: sumAging(rows, buckets.length),
+  });
+}
+
+export function checkAgingQuery(query: AgingQuery): AgingQueryError | null {
+  if (!isIsoDate(query.asOf)) return { code: 'as_of_invalid', date: query.asOf };
+  if (!(AGING_GROUPINGS as readonly string[]).includes(query.by)) {
+    return { code: 'grouping_invalid', by: query.by };
+  }
+  if (!(AGING_BASES as readonly string[]).includes(query.basis)) {
+    return { code: 'basis_invalid', basis: query.basis };
+  }
+  if (query.thresholds && !isValidThresholds(query.thresholds)) {
+    const text = query.thresholds.join(',');
+    return { code: 'buckets_invalid', text, reason: 'not whole days in increasing order' };
+  }
+  if (query.currency != null && !isCurrencyCode(query.currency)) {
+    return { code: 'currency_invalid', currency: query.currency };
+  }
+  return null;
+}
+
+async function baseCurrency(db: Queryable): Promise<string> {
+  const r = await db.query<{ currency: string | null }>(
+    `SELECT value #>> '{}' AS currency FROM settings WHERE key = 'base_currency'`);
+  return r.rows[0]?.currency ?? 'USD';
+}
+
+interface SummaryRow {
+  key: string;
+  name: string;
+  total: number;
+  unapplied: number;
+  [bucket: `a${number}`]: number;
+}
+
+interface ItemRow {
+  key: string;
+  id: number;
+  number: string;
+  type: string;
+  document_date: string;
+  due_date: string;
+  age: number;
+  open_cents: number;
+  bucket: number;
+}
+
+function toAgingRow(row: SummaryRow, bucketCount: number): AgingRow {
+  const line: AgingRow = {
+    key: row.key, name: row.name, totalCents: cents(row.total),
+    unappliedCents: cents(row.unapplied),
+    amountsCents: Array.from({ length: bucketCount }, (_, i) => cents(row[`a${i}`] ?? 0)),
+  };
+  assert(isConsistent(line), `aging row ${row.key}: buckets and unapplied make the total`);
+  return line;
+}
+
+function attachItems(rows: AgingRow[], items: readonly ItemRow[], buckets: string[]): void {
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  for (const item of items) {
+    const row = byKey.get(item.key);
+    assert(row, `aging detail item ${item.id} belongs to a row (${item.key})`);
+    row.items ??= [];
+    row.items.push({
+      id: item.id, number: item.number, type: item.type, documentDate: item.document_date,
+      dueDate: item.due_date, daysPastDue: item.age, openCents: cents(item.open_cents),
+      bucket: item.bucket < 0 ? UNAPPLIED : buckets[item.bucket]!,
+    });
+  }
+}
+
+/** The grouping's key and name, from the customer `c` (absent for unidentified payments). */
+const GROUP_KEY: Record<AgingGrouping, { key: string; name: string }> = {
+  customer: {
+    key: `coalesce(c.account_number, '${UNIDENTIFIED_KEY}')`,
+    name: `coalesce(c.name, '${UNIDENTIFIED_KEY}')`,
+  },
+  collector: { key: `coalesce(c.collector, '${NO_VALUE_KEY}')`, name: '' },
+  'sales-rep': { key: `coalesce(c.sales_rep, '${NO_VALUE_KEY}')`, name: '' },
+  region: { key: `coalesce(c.region, '${NO_VALUE_KEY}')`, name: '' },
+  none: { key: `'${ALL_KEY}'::text`, name: '' },
+};
+
+/**
+ * The open items as of $1 in currency $2, with their age and bucket: -1 for a credit (unapplied),
+ * else width_bucket(age, $3 = the buckets' lower bounds), 0 being "current".
+ */
+function openItemsSql(basis: AgingBasis, detail: boolean): string {
+  const from = basis === 'due' ? 'due_date' : 'document_date';
+  const extra = detail ? ', d.number, d.type' : '';
+  return `later AS (
+    SELECT id, sum(delta)::bigint AS delta FROM (
+      SELECT debit_id AS id, amount_cents AS delta FROM applications WHERE applied_on > $1::date
+      UNION ALL
+      SELECT credit_id, -amount_cents FROM applications WHERE applied_on > $1::date) x
+    GROUP BY id),
+  candidates AS (
+    SELECT d.id, d.customer_id, d.document_date, d.due_date${extra},
+      d.open_cents + coalesce(l.delta, 0) AS open_cents
+    FROM documents d LEFT JOIN later l ON l.id = d.id
+    WHERE d.open_cents <> 0 AND d.document_date <= $1::date AND d.currency = $2::text
+    UNION ALL
+    SELECT d.id, d.customer_id, d.document_date, d.due_date${extra}, l.delta
+    FROM later l JOIN documents d ON d.id = l.id
+    WHERE d.open_cents = 0 AND d.document_date <= $1::date AND d.currency = $2::text),
+  aged AS (
+    SELECT *, $1::date - ${from} AS age,
+      CASE WHEN open_cents < 0 THEN -1 ELSE width_bucket($1::date - ${from}, $3::int[]) END
+        AS bucket
+    FROM candidates WHERE open_cents <> 0)`;
+}
+
+/**
+ * The report's statements for a grouping. Only the bucket count is interpolated (an integer we
+ * compute); dates, currency, bounds and scope are parameters. The summary aggregates per
+ * customer first (the open items' index is keyed by customer), then per group.
+ */
+export function buildAgingSql(
+  by: AgingGrouping, basis: AgingBasis, bucketCount: number,
+): { summary: string; detail: string } {
+  assert(Number.isSafeInteger(bucketCount) && bucketCount >= 2, 'bucket count');
+  const group = GROUP_KEY[by];
+  const name = group.name || group.key;
+  const indexes = Array.from({ length: bucketCount }, (_, i) => i);
+  const inner = indexes
+    .map((i) => `coalesce(sum(open_cents) FILTER (WHERE bucket = ${i}), 0)::bigint AS a${i}`)
+    .join(',\n');
+  const outer = indexes.map((i) => `sum(p.a${i})::bigint AS a${i}`).join(', ');
+  const scope = `($4::text IS NULL OR c.sales_rep = $4::text)`;
+  const summary = `WITH ${openItemsSql(basis, false)},
+  per_customer AS (
+    SELECT customer_id, sum(open_cents)::bigint AS total,
+      coalesce(sum(open_cents) FILTER (WHERE bucket < 0), 0)::bigint AS unapplied,
+      ${inner}
+    FROM aged GROUP BY customer_id)
+  SELECT ${group.key} AS key, ${name} AS name, sum(p.total)::bigint AS total,
+    sum(p.unapplied)::bigint AS unapplied, ${outer}
+  FROM per_customer p LEFT JOIN customers c ON c.id = p.customer_id
+  WHERE ${scope}
+  GROUP BY 1, 2 ORDER BY ${group.key} COLLATE "C"`;
+  const detail = `WITH ${openItemsSql(basis, true)}
+  SELECT ${group.key} AS key, a.id, a.number, a.type, a.document_date, a.due_date, a.age,
+    a.open_cents, a.bucket
+  FROM aged a LEFT JOIN customers c ON c.id = a.customer_id
+  WHERE ${scope}
+  ORDER BY ${group.key} COLLATE "C", a.age DESC, a.number COLLATE "C", a.id`;
+  return { summary, detail };
+}

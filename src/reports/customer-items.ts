@@ -1,0 +1,137 @@
+import type { Queryable } from '../db/connection.ts';
+import { daysBetween, type IsoDate } from '../domain/dates.ts';
+
+export interface ItemView {
+  id: number;
+  customerId: number | null;
+  type: string;
+  number: string;
+  documentDate: string;
+  dueDate: string;
+  amountCents: number;
+  openCents: number;
+  currency: string;
+  daysPastDue: number;
+  poNumber: string | null;
+  orderNumber: string | null;
+  method: string | null;
+  payerName: string | null;
+  memo: string | null;
+}
+
+interface ItemRow {
+  id: number; customer_id: number | null; type: string; number: string; document_date: string;
+  due_date: string; amount_cents: number; open_cents: number; currency: string;
+  po_number: string | null; order_number: string | null; method: string | null;
+  payer_name: string | null; memo: string | null;
+}
+
+export const ITEM_COLUMNS = `id, customer_id, type, number, document_date, due_date, amount_cents,
+  open_cents, currency, po_number, order_number, method, payer_name, memo`;
+
+export function toItemView(r: ItemRow, today: IsoDate): ItemView {
+  return {
+    id: r.id, customerId: r.customer_id, type: r.type, number: r.number,
+    documentDate: r.document_date, dueDate: r.due_date, amountCents: r.amount_cents,
+    openCents: r.open_cents, currency: r.currency,
+    daysPastDue: r.open_cents > 0 ? Math.max(0, daysBetween(r.due_date, today)) : 0,
+    poNumber: r.po_number, orderNumber: r.order_number, method: r.method,
+    payerName: r.payer_name, memo: r.memo,
+  };
+}
+
+/** A customer's items: open ones (oldest due first) or all, newest first, capped. */
+export async function listCustomerItems(
+  db: Queryable,
+  customerId: number,
+  opts: { status: 'open' | 'all'; type?: string; limit?: number },
+  today: IsoDate,
+): Promise<ItemView[]> {
+  const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 5000);
+  const params: unknown[] = [customerId];
+  let where = 'customer_id = $1';
+  if (opts.status === 'open') where += ' AND open_cents <> 0';
+  if (opts.type) {
+    params.push(opts.type);
+    where += ` AND type = $${params.length}`;
+  }
+  const order = opts.status === 'open' ? 'due_date, id' : 'document_date DESC, id DESC';
+  const r = await db.query<ItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
+    params,
+  );
+  return r.rows.map((row) => toItemView(row, today));
+}
+
+/** Payments waiting in the research queue: open (unapplied) receipts, oldest first. */
+export async function listUnappliedPayments(
+  db: Queryable,
+  opts: { customerId?: number; limit?: number; offset?: number },
+  today: IsoDate,
+): Promise<{ items: ItemView[]; total: number }> {
+  const params: unknown[] = [];
+  let where = `type = 'payment' AND open_cents <> 0`;
+  if (opts.customerId !== undefined) {
+    params.push(opts.customerId);
+    where += ` AND customer_id = $1`;
+  }
+  const limit = Math.min(Math.max(opts.limit ?? 100, 1), 1000);
+  const offset = Math.max(opts.offset ?? 0, 0);
+  const r = await db.query<ItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM documents WHERE ${where}
+     ORDER BY document_date, id LIMIT ${limit} OFFSET ${offset}`,
+    params,
+  );
+  const n = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM documents WHERE ${where}`, params,
+  );
+  return { items: r.rows.map((row) => toItemView(row, today)), total: n.rows[0]?.n ?? 0 };
+}
+
+export interface ApplicationView {
+  id: number;
+  creditId: number;
+  creditNumber: string;
+  creditType: string;
+  debitId: number;
+  debitNumber: string;
+  amountCents: number;
+  appliedOn: string;
+  reversesId: number | null;
+  reversedBy: number | null;
+  method: string;
+  reason: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Every application touching a customer's items, newest first, with reversal links. */
+export async function listCustomerApplications(
+  db: Queryable,
+  customerId: number,
+  limit = 500,
+): Promise<ApplicationView[]> {
+  const r = await db.query<{
+    id: number; credit_id: number; credit_number: string; credit_type: string; debit_id: number;
+    debit_number: string; amount_cents: number; applied_on: string; reverses_id: number | null;
+    reversed_by: number | null; method: string; reason: string | null; created_by: string;
+    created_at: Date;
+  }>(
+    `SELECT a.id, a.credit_id, c.number AS credit_number, c.type AS credit_type, a.debit_id,
+       d.number AS debit_number, a.amount_cents, a.applied_on, a.reverses_id,
+       r.id AS reversed_by, a.method, a.reason, a.created_by, a.created_at
+     FROM applications a JOIN documents d ON d.id = a.debit_id
+     JOIN documents c ON c.id = a.credit_id
+     LEFT JOIN applications r ON r.reverses_id = a.id
+     WHERE d.customer_id = $1 OR c.customer_id = $1
+     ORDER BY a.applied_on DESC, a.id DESC LIMIT $2`,
+    [customerId, Math.min(Math.max(limit, 1), 5000)],
+  );
+  return r.rows.map((a) => ({
+    id: a.id, creditId: a.credit_id, creditNumber: a.credit_number, creditType: a.credit_type,
+    debitId: a.debit_id, debitNumber: a.debit_number, amountCents: a.amount_cents,
+    appliedOn: a.applied_on, reversesId: a.reverses_id, reversedBy: a.reversed_by,
+    method: a.method, reason: a.reason, createdBy: a.created_by,
+    createdAt: new Date(a.created_at).toISOString(),
+  }));
+}

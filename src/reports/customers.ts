@@ -1,0 +1,176 @@
+import type { Db, Queryable } from '../db/connection.ts';
+import { daysBetween, type IsoDate } from '../domain/dates.ts';
+import { describeTerms } from '../domain/terms.ts';
+import { termsFromRow, type TermsRow } from '../db/terms.ts';
+
+/** Which customers a principal may see: everything, or one sales rep's accounts. */
+export interface CustomerScope {
+  salesRep?: string;
+}
+
+export type CustomerSort = 'account' | 'name' | 'balance' | 'pastDue' | 'oldest' | 'collector';
+
+export interface ListCustomersQuery {
+  q?: string;
+  collector?: string;
+  salesRep?: string;
+  region?: string;
+  sort?: CustomerSort;
+  dir?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface CustomerSummary {
+  id: number;
+  accountNumber: string;
+  name: string;
+  currency: string;
+  balanceCents: number;
+  pastDueCents: number;
+  unappliedCents: number;
+  oldestDueDate: string | null;
+  daysPastDueMax: number;
+  creditLimitCents: number | null;
+  collector: string | null;
+  salesRep: string | null;
+  region: string | null;
+  status: string;
+  terms: string;
+}
+
+const SORT_SQL: Record<CustomerSort, string> = {
+  account: 'c.account_number',
+  name: 'lower(c.name)',
+  balance: 's.balance_cents',
+  pastDue: 's.past_due_cents',
+  oldest: 's.oldest_open_due_date',
+  collector: 'c.collector',
+};
+
+const SUMMARY_COLUMNS = `c.id, c.account_number, c.name, c.currency, c.credit_limit_cents,
+  c.collector, c.sales_rep, c.region, c.status, c.terms_code, s.balance_cents,
+  s.past_due_cents, s.unapplied_cents, s.oldest_open_due_date`;
+
+interface SummaryRow {
+  id: number; account_number: string; name: string; currency: string;
+  credit_limit_cents: number | null; collector: string | null; sales_rep: string | null;
+  region: string | null; status: string; terms_code: string; balance_cents: number;
+  past_due_cents: number; unapplied_cents: number; oldest_open_due_date: string | null;
+}
+
+function toSummary(r: SummaryRow, today: IsoDate): CustomerSummary {
+  const oldest = r.oldest_open_due_date;
+  return {
+    id: r.id, accountNumber: r.account_number, name: r.name, currency: r.currency,
+    balanceCents: r.balance_cents, pastDueCents: r.past_due_cents,
+    unappliedCents: r.unapplied_cents, oldestDueDate: oldest,
+    daysPastDueMax: oldest === null ? 0 : Math.max(0, daysBetween(oldest, today)),
+    creditLimitCents: r.credit_limit_cents, collector: r.collector, salesRep: r.sales_rep,
+    region: r.region, status: r.status, terms: r.terms_code,
+  };
+}
+
+/**
+ * The customer list: search by account number or name, filter, sort by any summary column,
+ * paginate. Sorting by past due or balance reads the summary's index (no aggregation per call).
+ */
+export async function listCustomers(
+  db: Queryable,
+  query: ListCustomersQuery,
+  scope: CustomerScope,
+  today: IsoDate,
+): Promise<{ items: CustomerSummary[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (query.q) {
+    // One parameter, LIKE wildcards in the search text taken literally.
+    const n = params.length + 1;
+    add(`(c.account_number ILIKE $${n} || '%' OR c.name ILIKE '%' || $${n} || '%')`,
+      query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`));
+  }
+  if (query.collector) add('c.collector = ?', query.collector);
+  if (query.salesRep) add('c.sales_rep = ?', query.salesRep);
+  if (query.region) add('c.region = ?', query.region);
+  if (scope.salesRep !== undefined) add('c.sales_rep = ?', scope.salesRep);
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const sort = SORT_SQL[query.sort ?? 'account'];
+  const dir = query.dir === 'desc' ? 'DESC' : 'ASC';
+  const nulls = dir === 'DESC' ? 'NULLS LAST' : 'NULLS LAST';
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+  const offset = Math.max(query.offset ?? 0, 0);
+  const rows = await db.query<SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM customers c JOIN customer_summary s ON s.customer_id = c.id
+     ${whereSql} ORDER BY ${sort} ${dir} ${nulls}, c.id ${dir}
+     LIMIT ${limit} OFFSET ${offset}`,
+    params,
+  );
+  const count = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM customers c ${whereSql}`,
+    params,
+  );
+  return { items: rows.rows.map((r) => toSummary(r, today)), total: count.rows[0]?.n ?? 0 };
+}
+
+export interface ContactView {
+  id: number; name: string; role: string | null; email: string | null; phone: string | null;
+  fax: string | null; isPrimary: boolean;
+}
+
+export interface CustomerDetail extends CustomerSummary {
+  termsDescription: string;
+  availableCreditCents: number | null;
+  parent: { id: number; accountNumber: string; name: string } | null;
+  contacts: ContactView[];
+  notes: string | null;
+}
+
+/** One customer's header data, or null when absent or outside the scope. */
+export async function getCustomer(
+  db: Db,
+  id: number,
+  scope: CustomerScope,
+  today: IsoDate,
+): Promise<CustomerDetail | null> {
+  const r = await db.query<SummaryRow & TermsRow & {
+    notes: string | null; parent_id: number | null; parent_account: string | null;
+    parent_name: string | null;
+  }>(
+    `SELECT ${SUMMARY_COLUMNS}, c.notes, c.parent_id, p.account_number AS parent_account,
+       p.name AS parent_name, t.code, t.kind, t.net_days, t.discount_bp, t.discount_days
+     FROM customers c JOIN customer_summary s ON s.customer_id = c.id
+     JOIN terms t ON t.code = c.terms_code LEFT JOIN customers p ON p.id = c.parent_id
+     WHERE c.id = $1 AND ($2::text IS NULL OR c.sales_rep = $2)`,
+    [id, scope.salesRep ?? null],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  const contacts = await db.query<{
+    id: number; name: string; role: string | null; email: string | null; phone: string | null;
+    fax: string | null; is_primary: boolean;
+  }>(
+    `SELECT id, name, role, email, phone, fax, is_primary FROM contacts
+     WHERE customer_id = $1 ORDER BY is_primary DESC, id`,
+    [id],
+  );
+  const summary = toSummary(row, today);
+  return {
+    ...summary,
+    termsDescription: describeTerms(termsFromRow(row)),
+    availableCreditCents: row.credit_limit_cents === null
+      ? null
+      : row.credit_limit_cents - Math.max(0, summary.balanceCents),
+    parent: row.parent_id === null
+      ? null
+      : { id: row.parent_id, accountNumber: row.parent_account ?? '', name: row.parent_name ?? '' },
+    contacts: contacts.rows.map((c) => ({
+      id: c.id, name: c.name, role: c.role, email: c.email, phone: c.phone, fax: c.fax,
+      isPrimary: c.is_primary,
+    })),
+    notes: row.notes,
+  };
+}

@@ -1,0 +1,19 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const DOMAIN = join(import.meta.dirname, '..', 'src', 'domain');
+
+/** The domain core is pure: it imports only itself and reads no clock, randomness or I/O. */
+describe('src/domain purity', () => {
+  const files = readdirSync(DOMAIN).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+
+  it('has domain files to check', () => expect(files.length).toBeGreaterThan(3));
+
+  it.each(files)('%s imports nothing outside src/domain and uses no clock or randomness', (f) => {
+    const text = readFileSync(join(DOMAIN, f), 'utf8');
+    const imports = [...text.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]!);
+    for (const spec of imports) expect(spec, `${f} imports ${spec}`).toMatch(/^\.\/[a-z0-9-]+\.ts$/);
+    expect(text).not.toMatch(/Date\.now\(|new Date\(\)|Math\.random\(|process\.|require\(/);
+  });
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../src/domain/permissions.ts';
+import { problemOf, testServer, type TestServer } from './support/http.ts';
+
+// Who may call which route: one row per registered route (every one: a new route without a row
+// fails this test), one column per role in ROLES order. 'public' rows need no sign-in.
+//                                     admin  ar_mgr credit collect cash  s_rep  auditor
+const MATRIX: Record<string, string> = {
+  'GET /api/docs':                    'public',
+  'GET /api/docs/json':               'public',
+  'GET /api/docs/yaml':               'public',
+  'GET /api/docs/static/index.html':  'public',
+  'GET /api/docs/static/swagger-initializer.js': 'public',
+  'GET /api/docs/static/*':           'public',
+  'POST /api/v1/session':             'public',
+  'GET /api/v1/session/me':           'Y Y Y Y Y Y Y',
+  'DELETE /api/v1/session':           'Y Y Y Y Y Y Y',
+  'GET /api/v1/users':                'Y . . . . . Y',
+  'POST /api/v1/users':               'Y . . . . . .',
+  'PATCH /api/v1/users/:username':    'Y . . . . . .',
+  'GET /api/v1/tokens':               'Y Y Y Y Y Y Y',
+  'POST /api/v1/tokens':              'Y Y Y Y Y Y Y',
+  'DELETE /api/v1/tokens/:id':        'Y Y Y Y Y Y Y',
+  'GET /api/v1/audit':                'Y Y . . . . Y',
+};
+
+/** A concrete URL for a route pattern; ids that exist nowhere, so allowed calls change nothing. */
+function concrete(url: string): string {
+  return url.replace(':username', 'nobody-here').replace(':id', '999999')
+    .replace('/*', '/index.css');
+}
+
+let s: TestServer;
+const tokens = new Map<Role, string>();
+beforeAll(async () => {
+  s = await testServer();
+  for (const role of ROLES) {
+    await s.addUser(`u-${role.replace('_', '-')}`, role);
+    tokens.set(role, await s.token(`u-${role.replace('_', '-')}`));
+  }
+});
+afterAll(async () => s.close());
+
+describe('permission matrix', () => {
+  it('has exactly one row per registered route', () => {
+    const registered = s.app.arcRoutes.map((r) => `${r.method} ${r.url}`);
+    expect(new Set(registered).size).toBe(registered.length);
+    expect([...registered].sort()).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it('declares the permission the matrix expects (public rows are public)', () => {
+    for (const r of s.app.arcRoutes) {
+      expect(r.permission === 'public', `${r.method} ${r.url}`)
+        .toBe(MATRIX[`${r.method} ${r.url}`] === 'public');
+    }
+  });
+
+  const cells = Object.entries(MATRIX).flatMap(([route, row]) =>
+    row === 'public' ? [] : row.split(' ').map((cell, i) => ({
+      route, role: ROLES[i]!, allowed: cell === 'Y',
+    })));
+
+  it.each(cells)('$route as $role: allowed $allowed', async ({ route, role, allowed }) => {
+    const [method, url] = route.split(' ') as [string, string];
+    const r = await s.asToken(tokens.get(role)!, method, concrete(url),
+      method === 'GET' || method === 'DELETE' ? undefined : {});
+    if (allowed) {
+      expect([401, 403], `${r.statusCode} ${r.body}`).not.toContain(r.statusCode);
+    } else {
+      expect(r.statusCode, r.body).toBe(403);
+      expect(problemOf(r).code).toBe('forbidden');
+    }
+  });
+
+  it.each(Object.keys(MATRIX))('%s without credentials', async (route) => {
+    const [method, url] = route.split(' ') as [string, string];
+    const r = await s.inject({ method: method as 'GET', url: concrete(url),
+      payload: method === 'POST' ? { username: 'x', password: 'y' } : undefined });
+    if (MATRIX[route] === 'public') {
+      // Answered on its merits (a sign-in with wrong credentials is a 401 of its own).
+      const code = r.statusCode >= 400 ? problemOf(r).code : 'none';
+      expect(['unauthenticated', 'forbidden', 'csrf_token_invalid']).not.toContain(code);
+    } else {
+      expect(r.statusCode).toBe(401);
+      expect(problemOf(r).code).toBe('unauthenticated');
+    }
+  });
+});

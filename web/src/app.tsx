@@ -1,0 +1,67 @@
+import { Link, Route, Routes } from 'react-router';
+import { Shell } from './components/shell.tsx';
+import { Empty } from './components/ui.tsx';
+import { AdminPage } from './pages/admin.tsx';
+import { AgingPage } from './pages/aging.tsx';
+import { AuditPage } from './pages/audit.tsx';
+import { CustomerAccountPage } from './pages/customer-account.tsx';
+import { CustomersPage } from './pages/customers.tsx';
+import { HomePage } from './pages/home.tsx';
+import { PaymentEntryPage } from './pages/payment-entry.tsx';
+import { ApplyPaymentPage, PaymentsPage } from './pages/payments.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+import { canAdminister, canReadAudit } from './roles.ts';
+import { SessionGate, useSession } from './session.tsx';
+import type { Role } from './api.ts';
+import type { ReactNode } from 'react';
+
+function NotFound() {
+  return (
+    <div className="page">
+      <Empty>
+        There is nothing at this address. <Link to="/">Go home</Link>
+      </Empty>
+    </div>
+  );
+}
+
+/** Pages for some roles only; others get a plain explanation rather than a broken screen. */
+function Only({ allow, children }: { allow: (r: Role) => boolean; children: ReactNode }) {
+  const { user } = useSession();
+  if (allow(user.role)) return <>{children}</>;
+  return (
+    <div className="page">
+      <Empty>This page is not available to your role.</Empty>
+    </div>
+  );
+}
+
+function SignedIn() {
+  return (
+    <SessionGate>
+      <Shell>
+        <Routes>
+          <Route index element={<HomePage />} />
+          <Route path="customers" element={<CustomersPage />} />
+          <Route path="customers/:id" element={<CustomerAccountPage />} />
+          <Route path="aging" element={<AgingPage />} />
+          <Route path="payments" element={<PaymentsPage />} />
+          <Route path="payments/new" element={<PaymentEntryPage />} />
+          <Route path="payments/:id/apply" element={<ApplyPaymentPage />} />
+          <Route path="admin" element={<Only allow={canAdminister}><AdminPage /></Only>} />
+          <Route path="audit" element={<Only allow={canReadAudit}><AuditPage /></Only>} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Shell>
+    </SessionGate>
+  );
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/*" element={<SignedIn />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Runs `load` whenever `deps` change, aborting the previous request. Keeps the last data while a
+ * new request runs, so tables do not flash empty between pages or sorts.
+ */
+export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const [nonce, setNonce] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoading(true);
+    loadRef.current(ctrl.signal).then(
+      (value) => {
+        if (ctrl.signal.aborted) return;
+        setData(value);
+        setError(undefined);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (ctrl.signal.aborted) return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+    return () => ctrl.abort();
+  }, [...deps, nonce]);
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+  return { data, error, loading, reload };
+}
+
+export type ParamPatch = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * The view's state in the query string: `get` reads with a default, `set` merges a patch
+ * (empty, null, false or default-valued entries are removed so URLs stay short).
+ */
+export function useQueryState(defaults: Record<string, string> = {}) {
+  const [params, setParams] = useSearchParams();
+  const defaultsKey = JSON.stringify(defaults);
+  const get = useCallback(
+    (key: string): string => params.get(key) ?? defaults[key] ?? '',
+    [params, defaultsKey],
+  );
+  const set = useCallback(
+    (patch: ParamPatch, opts: { replace?: boolean } = {}) => {
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          for (const [key, value] of Object.entries(patch)) {
+            const s = value === undefined || value === null || value === false ? '' : String(value);
+            if (s === '' || s === defaults[key]) next.delete(key);
+            else next.set(key, s);
+          }
+          return next;
+        },
+        { replace: opts.replace ?? false },
+      );
+    },
+    [setParams, defaultsKey],
+  );
+  return useMemo(() => ({ get, set, params }), [get, set, params]);
+}
+
+/** `value` after it has stopped changing for `ms` milliseconds. */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+/** Sets the document title to "<title> · ARC". */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · ARC` : 'ARC';
+  }, [title]);
+}
+
+/** True when a key event comes from a field where typing must not trigger shortcuts. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag !== 'INPUT') return false;
+  const type = (target as HTMLInputElement).type;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(type);
+}
