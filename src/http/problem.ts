@@ -20,6 +20,7 @@ const HTTP_ERROR_STATUS = {
   payload_too_large: 413,
   media_type_unsupported: 415,
   internal: 500,
+  web_app_not_built: 503,
 } as const;
 
 /**

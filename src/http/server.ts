@@ -10,10 +10,18 @@ import { registerAuth, type RouteEntry } from './auth-plugin.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { DOCS_PREFIX, registerOpenApi } from './openapi.ts';
 import { addProblemResponses, registerProblems } from './problem.ts';
+import { agingRoutes } from './routes/aging.ts';
+import { applicationRoutes } from './routes/applications.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { customerAccountRoutes } from './routes/customer-account.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { itemRoutes } from './routes/items.ts';
+import { paymentRoutes } from './routes/payments.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { registerWebApp } from './web-app.ts';
 
 /** Where time comes from: the wall clock in production, a fixed or moving one in tests. */
 export interface Clock {
@@ -26,6 +34,8 @@ export interface ServerDeps {
   clock: Clock;
   /** Fastify's request log (pino, JSON on stdout); off unless asked for. */
   logger?: boolean;
+  /** The built web app to serve (default web/dist). */
+  webRoot?: string;
 }
 
 /**
@@ -41,6 +51,13 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   userRoutes,
   tokenRoutes,
   auditRoutes,
+  customerRoutes,
+  customerAccountRoutes,
+  itemRoutes,
+  paymentRoutes,
+  applicationRoutes,
+  agingRoutes,
+  dashboardRoutes,
 ];
 
 export const API_PREFIX = '/api/v1';
@@ -76,6 +93,8 @@ export async function buildServer(deps: ServerDeps): Promise<ArcServer> {
   await app.register(async (api) => {
     for (const routeModule of ROUTE_MODULES) await api.register(routeModule, { deps });
   }, { prefix: API_PREFIX });
+  // The web app and its SPA fallback: every other GET.
+  await registerWebApp(app, deps.webRoot);
   await app.ready();
   return Object.assign(app, { arcRoutes: routes });
 }

@@ -28,7 +28,7 @@ export interface AgingQuery {
   currency?: string | null;
   /** Also list each row's open items. */
   detail?: boolean;
-  /** Restrict to one sales rep's customers (unidentified cash then drops out). */
+  /** Restrict to one portfolio's customers (unidentified cash then drops out). */
   scope?: CustomerScope;
 }
 
@@ -86,7 +86,8 @@ export async function agingReport(
   const thresholds = [...(query.thresholds ?? DEFAULT_THRESHOLDS)];
   const currency = query.currency ?? await baseCurrency(db);
   const sql = buildAgingSql(query.by, query.basis, thresholds.length + 2);
-  const params = [query.asOf, currency, bucketLowerBounds(thresholds), query.scope?.salesRep ?? null];
+  const params = [query.asOf, currency, bucketLowerBounds(thresholds),
+    query.scope?.salesRep ?? null, query.scope?.collector ?? null];
   const buckets = bucketLabels(thresholds);
   const r = await db.query<SummaryRow>(sql.summary, params);
   const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, buckets.length));
@@ -211,8 +212,9 @@ function openItemsSql(basis: AgingBasis, detail: boolean): string {
 
 /**
  * The report's statements for a grouping. Only the bucket count is interpolated (an integer we
- * compute); dates, currency, bounds and scope are parameters. The summary aggregates per
- * customer first (the open items' index is keyed by customer), then per group.
+ * compute); dates, currency, bounds and scope ($4 sales rep, $5 collector) are parameters. The
+ * summary aggregates per customer first (the open items' index is keyed by customer), then per
+ * group.
  */
 export function buildAgingSql(
   by: AgingGrouping, basis: AgingBasis, bucketCount: number,
@@ -225,7 +227,8 @@ export function buildAgingSql(
     .map((i) => `coalesce(sum(open_cents) FILTER (WHERE bucket = ${i}), 0)::bigint AS a${i}`)
     .join(',\n');
   const outer = indexes.map((i) => `sum(p.a${i})::bigint AS a${i}`).join(', ');
-  const scope = `($4::text IS NULL OR c.sales_rep = $4::text)`;
+  const scope = `($4::text IS NULL OR c.sales_rep = $4::text)
+    AND ($5::text IS NULL OR c.collector = $5::text)`;
   const summary = `WITH ${openItemsSql(basis, false)},
   per_customer AS (
     SELECT customer_id, sum(open_cents)::bigint AS total,

@@ -19,7 +19,7 @@ export interface ItemView {
   memo: string | null;
 }
 
-interface ItemRow {
+export interface ItemRow {
   id: number; customer_id: number | null; type: string; number: string; document_date: string;
   due_date: string; amount_cents: number; open_cents: number; currency: string;
   po_number: string | null; order_number: string | null; method: string | null;
@@ -40,11 +40,21 @@ export function toItemView(r: ItemRow, today: IsoDate): ItemView {
   };
 }
 
-/** A customer's items: open ones (oldest due first) or all, newest first, capped. */
+export type ItemSort = 'dueDate' | 'documentDate' | 'number' | 'amount' | 'open';
+
+const ITEM_SORT_SQL: Record<ItemSort, string> = {
+  dueDate: 'due_date, id', documentDate: 'document_date DESC, id DESC',
+  number: 'number COLLATE "C", id', amount: 'amount_cents DESC, id', open: 'open_cents DESC, id',
+};
+
+/**
+ * A customer's items: open ones (default: oldest due first) or all (default: newest first),
+ * optionally of one type, capped.
+ */
 export async function listCustomerItems(
   db: Queryable,
   customerId: number,
-  opts: { status: 'open' | 'all'; type?: string; limit?: number },
+  opts: { status: 'open' | 'all'; type?: string; sort?: ItemSort; limit?: number },
   today: IsoDate,
 ): Promise<ItemView[]> {
   const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 5000);
@@ -55,7 +65,7 @@ export async function listCustomerItems(
     params.push(opts.type);
     where += ` AND type = $${params.length}`;
   }
-  const order = opts.status === 'open' ? 'due_date, id' : 'document_date DESC, id DESC';
+  const order = ITEM_SORT_SQL[opts.sort ?? (opts.status === 'open' ? 'dueDate' : 'documentDate')];
   const r = await db.query<ItemRow>(
     `SELECT ${ITEM_COLUMNS} FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
     params,
@@ -105,33 +115,53 @@ export interface ApplicationView {
   createdAt: string;
 }
 
+const APPLICATION_SQL = `SELECT a.id, a.credit_id, c.number AS credit_number,
+    c.type AS credit_type, a.debit_id, d.number AS debit_number, a.amount_cents, a.applied_on,
+    a.reverses_id, r.id AS reversed_by, a.method, a.reason, a.created_by, a.created_at
+  FROM applications a JOIN documents d ON d.id = a.debit_id
+  JOIN documents c ON c.id = a.credit_id
+  LEFT JOIN applications r ON r.reverses_id = a.id`;
+
+interface ApplicationRow {
+  id: number; credit_id: number; credit_number: string; credit_type: string; debit_id: number;
+  debit_number: string; amount_cents: number; applied_on: string; reverses_id: number | null;
+  reversed_by: number | null; method: string; reason: string | null; created_by: string;
+  created_at: Date;
+}
+
+function toApplicationView(a: ApplicationRow): ApplicationView {
+  return {
+    id: a.id, creditId: a.credit_id, creditNumber: a.credit_number, creditType: a.credit_type,
+    debitId: a.debit_id, debitNumber: a.debit_number, amountCents: a.amount_cents,
+    appliedOn: a.applied_on, reversesId: a.reverses_id, reversedBy: a.reversed_by,
+    method: a.method, reason: a.reason, createdBy: a.created_by,
+    createdAt: new Date(a.created_at).toISOString(),
+  };
+}
+
 /** Every application touching a customer's items, newest first, with reversal links. */
 export async function listCustomerApplications(
   db: Queryable,
   customerId: number,
   limit = 500,
 ): Promise<ApplicationView[]> {
-  const r = await db.query<{
-    id: number; credit_id: number; credit_number: string; credit_type: string; debit_id: number;
-    debit_number: string; amount_cents: number; applied_on: string; reverses_id: number | null;
-    reversed_by: number | null; method: string; reason: string | null; created_by: string;
-    created_at: Date;
-  }>(
-    `SELECT a.id, a.credit_id, c.number AS credit_number, c.type AS credit_type, a.debit_id,
-       d.number AS debit_number, a.amount_cents, a.applied_on, a.reverses_id,
-       r.id AS reversed_by, a.method, a.reason, a.created_by, a.created_at
-     FROM applications a JOIN documents d ON d.id = a.debit_id
-     JOIN documents c ON c.id = a.credit_id
-     LEFT JOIN applications r ON r.reverses_id = a.id
-     WHERE d.customer_id = $1 OR c.customer_id = $1
+  const r = await db.query<ApplicationRow>(
+    `${APPLICATION_SQL} WHERE d.customer_id = $1 OR c.customer_id = $1
      ORDER BY a.applied_on DESC, a.id DESC LIMIT $2`,
     [customerId, Math.min(Math.max(limit, 1), 5000)],
   );
-  return r.rows.map((a) => ({
-    id: a.id, creditId: a.credit_id, creditNumber: a.credit_number, creditType: a.credit_type,
-    debitId: a.debit_id, debitNumber: a.debit_number, amountCents: a.amount_cents,
-    appliedOn: a.applied_on, reversesId: a.reverses_id, reversedBy: a.reversed_by,
-    method: a.method, reason: a.reason, createdBy: a.created_by,
-    createdAt: new Date(a.created_at).toISOString(),
-  }));
+  return r.rows.map(toApplicationView);
+}
+
+/** The applications with these ids, or those of one credit or debit item, in id order. */
+export async function listApplications(
+  db: Queryable,
+  filter: { ids: readonly number[] } | { documentId: number },
+): Promise<ApplicationView[]> {
+  const r = 'ids' in filter
+    ? await db.query<ApplicationRow>(`${APPLICATION_SQL} WHERE a.id = ANY($1::bigint[])
+        ORDER BY a.id`, [filter.ids])
+    : await db.query<ApplicationRow>(`${APPLICATION_SQL} WHERE a.credit_id = $1
+        OR a.debit_id = $1 ORDER BY a.id`, [filter.documentId]);
+  return r.rows.map(toApplicationView);
 }

@@ -3,9 +3,11 @@ import { daysBetween, type IsoDate } from '../domain/dates.ts';
 import { describeTerms } from '../domain/terms.ts';
 import { termsFromRow, type TermsRow } from '../db/terms.ts';
 
-/** Which customers a principal may see: everything, or one sales rep's accounts. */
+/** Which customers a principal may see or a view covers: everything, or one portfolio. */
 export interface CustomerScope {
   salesRep?: string;
+  /** A collector's portfolio (their home page); collectors may still see every customer. */
+  collector?: string;
 }
 
 export type CustomerSort = 'account' | 'name' | 'balance' | 'pastDue' | 'oldest' | 'collector';
@@ -97,6 +99,7 @@ export async function listCustomers(
   if (query.salesRep) add('c.sales_rep = ?', query.salesRep);
   if (query.region) add('c.region = ?', query.region);
   if (scope.salesRep !== undefined) add('c.sales_rep = ?', scope.salesRep);
+  if (scope.collector !== undefined) add('c.collector = ?', scope.collector);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const sort = SORT_SQL[query.sort ?? 'account'];
   const dir = query.dir === 'desc' ? 'DESC' : 'ASC';

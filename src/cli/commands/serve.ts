@@ -1,6 +1,7 @@
 import { CliError, output, type CliContext, type RegisterCommands } from '../context.ts';
 import { createDemoUsers, DEMO_PASSWORD, type DemoLogin } from '../../auth/create-demo-users.ts';
 import { seedIfEmpty } from '../../demo/seed.ts';
+import { ensureWebBuilt } from '../../http/build-web.ts';
 import { buildServer } from '../../http/server.ts';
 
 // `arc serve`: the HTTP server on the configured database (migrated first).
@@ -42,6 +43,8 @@ function loginsText(logins: DemoLogin[]): string {
 
 /** Runs until SIGINT or SIGTERM, then closes the server (the database closes after). */
 async function serve(ctx: CliContext, o: { demo: boolean; json?: boolean }): Promise<void> {
+  // web/dist is not in git: a fresh clone (or changed sources) builds it before listening.
+  await ensureWebBuilt((line) => ctx.stderr.write(line + '\n'));
   const db = await ctx.db();
   const logins = o.demo ? await prepareDemo(ctx, o.json) : [];
   const app = await buildServer({

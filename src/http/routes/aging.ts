@@ -1,0 +1,86 @@
+import { Type } from 'typebox';
+import {
+  AGING_BASES, AGING_GROUPINGS, DEFAULT_THRESHOLDS, parseThresholds,
+} from '../../domain/aging.ts';
+import { isoDateOf } from '../../domain/dates.ts';
+import { customerScopeFor } from '../../domain/permissions.ts';
+import { agingCsv, agingJson, agingXlsx } from '../../formats/aging-output.ts';
+import { agingReport } from '../../reports/aging.ts';
+import { viewerOf } from '../auth-plugin.ts';
+import { AmountSchema } from '../ledger-schemas.ts';
+import { sendError } from '../problem.ts';
+import { IsoDateSchema } from '../schemas.ts';
+import type { RouteModule } from '../server.ts';
+
+// The aging report: the CLI's parameters and JSON shape (`arc aging --json`), or the same report
+// as a CSV or XLSX download. A sales rep's report holds only their customers.
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const LineSchema = {
+  total: AmountSchema, unapplied: AmountSchema, amounts: Type.Array(AmountSchema),
+};
+const AgingItemSchema = Type.Object({
+  number: Type.String(), type: Type.String(), documentDate: IsoDateSchema,
+  dueDate: IsoDateSchema, daysPastDue: Type.Integer(), open: AmountSchema, bucket: Type.String(),
+});
+const AgingJsonSchema = Type.Object({
+  asOf: IsoDateSchema,
+  by: Type.Enum(AGING_GROUPINGS),
+  basis: Type.Enum(AGING_BASES),
+  currency: Type.String(),
+  buckets: Type.Array(Type.String()),
+  rows: Type.Array(Type.Object({
+    key: Type.String(), name: Type.String(), ...LineSchema,
+    items: Type.Optional(Type.Array(AgingItemSchema)),
+  })),
+  totals: Type.Object(LineSchema),
+});
+
+export const agingRoutes: RouteModule = async (app, { deps }) => {
+  app.get('/aging', {
+    config: { permission: 'aging.read' },
+    schema: {
+      summary: 'Aging report (JSON, or a CSV/XLSX download)', tags: ['reports'],
+      description: 'Same parameters and JSON shape as `arc aging --json`.',
+      querystring: Type.Object({
+        asOf: Type.Optional(IsoDateSchema),
+        by: Type.Optional(Type.Enum(AGING_GROUPINGS, { default: 'customer' })),
+        basis: Type.Optional(Type.Enum(AGING_BASES, { default: 'due' })),
+        buckets: Type.Optional(Type.String({
+          maxLength: 100, description: `thresholds in days (default ${DEFAULT_THRESHOLDS})`,
+        })),
+        currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+        detail: Type.Optional(Type.Boolean({ description: "list each row's open items" })),
+        format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { default: 'json' })),
+      }),
+      response: {
+        200: {
+          description: 'the report, in the format asked for',
+          content: {
+            'application/json': { schema: AgingJsonSchema },
+            'text/csv': { schema: Type.String() },
+            [XLSX_TYPE]: { schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }) },
+          },
+        },
+      },
+    },
+  }, async (request, reply) => {
+    const q = request.query;
+    const thresholds = parseThresholds(q.buckets ?? DEFAULT_THRESHOLDS.join(','));
+    if (!thresholds.ok) return sendError(reply, thresholds.error);
+    const r = await agingReport(deps.db, {
+      asOf: q.asOf ?? isoDateOf(deps.clock.now()), by: q.by ?? 'customer',
+      basis: q.basis ?? 'due', thresholds: thresholds.value, currency: q.currency ?? null,
+      detail: q.detail ?? false, scope: customerScopeFor(viewerOf(request)),
+    });
+    if (!r.ok) return sendError(reply, r.error);
+    const report = r.value;
+    const format = q.format ?? 'json';
+    if (format === 'json') return { ...agingJson(report), basis: report.basis };
+    const file = `aging-${report.asOf}-${report.by}.${format}`;
+    reply.header('content-disposition', `attachment; filename="${file}"`);
+    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(agingCsv(report));
+    return reply.type(XLSX_TYPE).send(await agingXlsx(report));
+  });
+};
