@@ -5,6 +5,7 @@ import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerAgingCommands } from './commands/aging.ts';
 import { registerDemoCommands } from './commands/demo.ts';
 import { registerImportCommands } from './commands/import.ts';
+import { registerCashappCommands } from './commands/cashapp.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerUserCommands } from './commands/users.ts';
 
@@ -15,6 +16,7 @@ const COMMAND_MODULES: RegisterCommands[] = [
   registerAgingCommands,
   registerDemoCommands,
   registerImportCommands,
+  registerCashappCommands,
   registerUserCommands,
   registerServeCommands,
 ];

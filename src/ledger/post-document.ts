@@ -104,7 +104,8 @@ export function checkPostInput(input: PostDocumentInput): PostDocumentError | nu
   return null;
 }
 
-async function postDocumentInTx(
+/** postDocument inside the caller's transaction (after `checkPostInput`). */
+export async function postDocumentInTx(
   tx: Queryable, actor: Actor, input: PostDocumentInput,
 ): Promise<Result<PostedDocument, PostDocumentError>> {
   const amountCents = (isCreditType(input.type) ? -input.amountCents : input.amountCents) as Cents;

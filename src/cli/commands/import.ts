@@ -5,6 +5,7 @@ import { CliError, output, type CliContext, type RegisterCommands } from '../con
 import { IMPORT_KINDS, type ImportKind } from '../../domain/import-rows.ts';
 import { openTabularFile, type TabularSource } from '../../formats/tabular.ts';
 import { runImport, type ImportFailure, type ImportSummary } from '../../ledger/import.ts';
+import { importBankCommand } from './cashapp.ts';
 
 // `arc import customers|invoices|payments|applications FILE`: a CSV or XLSX file, all or
 // nothing. Exit 0 when imported or already imported, 1 when refused (every error listed).
@@ -13,10 +14,12 @@ export const registerImportCommands: RegisterCommands = (program, ctx) => {
   program.command('import')
     .description('import customers, invoices, payments or applications from a CSV or XLSX '
       + 'file with a header row (all or nothing; the same file again changes nothing)')
-    .addArgument(new Argument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
+    .addArgument(new Argument('<kind>', 'what the file holds (bank: a bank, lockbox or '
+      + 'remittance file, format detected from its content)').choices([...IMPORT_KINDS, 'bank']))
     .argument('<file>', 'a .csv or .xlsx file')
     .option('--json', 'machine-readable output')
-    .action(async (kind: ImportKind, file: string, o: { json?: boolean }) => {
+    .action(async (kind: ImportKind | 'bank', file: string, o: { json?: boolean }) => {
+      if (kind === 'bank') return importBankCommand(ctx, file, o.json ?? false);
       if (!existsSync(file)) throw new CliError('file_not_found', `${file}: no such file`);
       const source = await openTabularFile(file);
       try {

@@ -1,0 +1,179 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Argument, type Command } from 'commander';
+import { CliError, output, type CliContext, type RegisterCommands } from '../context.ts';
+import { acceptProposal } from '../../cashapp/accept-proposal.ts';
+import { addPaymentNote } from '../../cashapp/add-payment-note.ts';
+import { applyPaymentByHand, type HandLine } from '../../cashapp/apply-payment-by-hand.ts';
+import { describeCashappError, type CashappError } from '../../cashapp/errors.ts';
+import { importBankFile, type ImportBankSummary } from '../../cashapp/import-bank-file.ts';
+import { listApplications } from '../../cashapp/list-applications.ts';
+import { listResearchQueue } from '../../cashapp/list-research-queue.ts';
+import { markPayment } from '../../cashapp/mark-payment.ts';
+import { redepositPayment } from '../../cashapp/redeposit-payment.ts';
+import { returnPayment } from '../../cashapp/return-payment.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+import { formatAmount, parseAmount, type Cents } from '../../domain/money.ts';
+import type { Result } from '../../domain/result.ts';
+
+// Cash application on the command line: `arc import bank FILE` (registered by import.ts, which
+// calls importBankCommand), `arc applications list`, `arc payments list|accept|apply|mark|note|
+// return|redeposit`. Thin: parse arguments, call a use case, print.
+
+function unwrap<T>(r: Result<T, CashappError>): T {
+  if (!r.ok) throw new CliError(r.error.code, describeCashappError(r.error), 1, r.error);
+  return r.value;
+}
+
+function group(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name)
+    ?? program.command(name).description(description);
+}
+
+const json = (cmd: Command) => Boolean(cmd.optsWithGlobals<{ json?: boolean }>().json);
+
+function idArg(text: string, field: string): number {
+  if (!/^\d{1,15}$/.test(text)) throw new CliError('id_invalid', `${field}: not an id: ${text}`, 2);
+  return Number(text);
+}
+
+function dateArg(text: string | undefined, field: string): string | undefined {
+  if (text !== undefined && !isIsoDate(text)) {
+    throw new CliError('date_invalid', `${field}: not a YYYY-MM-DD date: ${text}`, 2);
+  }
+  return text;
+}
+
+/** `arc import bank FILE`: parse, post, match. A malformed file: exit 1 with record and reason. */
+export async function importBankCommand(
+  ctx: CliContext, file: string, asJson: boolean,
+): Promise<void> {
+  if (!existsSync(file)) throw new CliError('file_not_found', `${file}: no such file`);
+  const db = await ctx.db();
+  const r = await importBankFile(db, ctx.actor, {
+    bytes: readFileSync(file), fileName: basename(file), today: ctx.today,
+  });
+  if (!r.ok) {
+    throw new CliError(r.error.code, `${file}: ${describeCashappError(r.error)}`, 1, r.error);
+  }
+  output(ctx, asJson, r.value, () => describeImport(r.value));
+}
+
+function describeImport(s: ImportBankSummary): string {
+  if (s.status === 'already_imported') {
+    return `${s.file} was already imported (bank file ${s.bankFileId}): nothing changed`;
+  }
+  const lines = [`imported ${s.format} ${s.file} (bank file ${s.bankFileId}): `
+    + `${s.paymentIds.length} payments posted, ${s.autoApplied} applied automatically, `
+    + `${s.review} for review, ${s.returns.length} returns, ${s.notPosted} not posted`];
+  for (const m of s.matches) {
+    lines.push(`  payment ${m.paymentId}: ${m.autoApplied ? 'applied' : 'review'} `
+      + `(${m.rule}, confidence ${m.confidence})`);
+  }
+  for (const w of s.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `DOCNUMBER=AMOUNT[:discount=X][:writeoff=Y]` */
+function handLine(spec: string): HandLine {
+  const m = /^(.+?)=([^:]+)((?::(?:discount|writeoff)=[^:]+)*)$/.exec(spec);
+  if (!m) throw new CliError('apply_spec_invalid', `--to ${spec}: expected DOC=AMOUNT`, 2);
+  const amount = (text: string): Cents => {
+    const r = parseAmount(text);
+    if (!r.ok) throw new CliError(r.error.code, `--to ${spec}: cannot read "${text}"`, 2);
+    return r.value;
+  };
+  const line: HandLine = { documentNumber: m[1]!, amountCents: amount(m[2]!) };
+  for (const part of (m[3] ?? '').split(':').filter(Boolean)) {
+    const [k, v] = part.split('=') as [string, string];
+    if (k === 'discount') line.discountCents = amount(v);
+    else line.writeOffCents = amount(v);
+  }
+  return line;
+}
+
+export const registerCashappCommands: RegisterCommands = (program, ctx) => {
+  group(program, 'applications', 'applications of payments and credits').command('list')
+    .description('every application: payment and bank reference, customer, document, amount, '
+      + 'applied on, and how (manual, or the rule with its confidence)')
+    .option('--since <date>', 'applied on or after, YYYY-MM-DD')
+    .action(async (o: { since?: string }, cmd: Command) => {
+      const rows = await listApplications(await ctx.db(), { since: dateArg(o.since, '--since') });
+      output(ctx, json(cmd), rows, () => rows.map((a) => `${a.appliedOn} ${a.paymentReference}`
+        + ` -> ${a.documentNumber} ${a.amount} ${a.currency} ${a.customerAccount ?? ''} `
+        + `${a.how === 'rule' ? `${a.rule} (${a.confidence})` : a.method}`
+        + `${a.reversed ? ' reversed' : ''}`).join('\n') || 'no applications');
+    });
+  const payments = group(program, 'payments', 'cash application: the research queue');
+  payments.command('list').description('payments with unapplied cash (the research queue)')
+    .option('--unapplied', 'only payments with unapplied cash (the default)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const q = await listResearchQueue(await ctx.db(), ctx.today);
+      output(ctx, json(cmd), q, () => q.items.map((p) => `${p.paymentId} ${p.receivedOn} `
+        + `${p.reference} ${p.unapplied} ${p.currency} ${p.state} ${p.payerName ?? ''}`
+        + (p.suggestion ? ` suggestion: ${p.suggestion.rule} (${p.suggestion.confidence})` : ''))
+        .join('\n') || 'the research queue is empty');
+    });
+  payments.command('accept <paymentId>').description('accept the suggested match')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const r = unwrap(await acceptProposal(await ctx.db(), ctx.actor, {
+        paymentId: idArg(id, 'paymentId') }));
+      output(ctx, json(cmd), r, () => `applied: ${r.applicationIds.length} applications, `
+        + `${formatAmount(r.unappliedCents)} left unapplied`);
+    });
+  payments.command('apply <paymentId>').description('apply a payment by hand')
+    .requiredOption('--account <account>', 'the customer')
+    .option('--to <spec>', 'DOCNUMBER=AMOUNT[:discount=X][:writeoff=Y]; repeat', collect, [])
+    .option('--date <date>', 'applied on, YYYY-MM-DD')
+    .action(async (id: string, o: { account: string; to: string[]; date?: string },
+      cmd: Command) => {
+      if (o.to.length === 0) throw new CliError('lines_required', 'give at least one --to', 2);
+      const r = unwrap(await applyPaymentByHand(await ctx.db(), ctx.actor, {
+        paymentId: idArg(id, 'paymentId'), account: o.account, lines: o.to.map(handLine),
+        appliedOn: dateArg(o.date, '--date'),
+      }));
+      output(ctx, json(cmd), r, () => `applied: ${r.applicationIds.length} applications, `
+        + `${formatAmount(r.unappliedCents)} left unapplied`);
+    });
+  payments.command('mark <paymentId>')
+    .addArgument(new Argument('<state>').choices(['unidentified', 'on_account']))
+    .description('file a payment as unidentified or on account')
+    .option('--account <account>', 'assign the customer first')
+    .action(async (id: string, state: 'unidentified' | 'on_account', o: { account?: string },
+      cmd: Command) => {
+      const r = unwrap(await markPayment(await ctx.db(), ctx.actor, {
+        paymentId: idArg(id, 'paymentId'), state, account: o.account }));
+      output(ctx, json(cmd), r, () => `payment ${r.paymentId} is ${r.state}`);
+    });
+  payments.command('note <paymentId> <text>').description('add a note to a payment')
+    .action(async (id: string, text: string, _o: unknown, cmd: Command) => {
+      const r = unwrap(await addPaymentNote(await ctx.db(), ctx.actor, {
+        paymentId: idArg(id, 'paymentId'), note: text }));
+      output(ctx, json(cmd), r, () => `note ${r.noteId} added`);
+    });
+  payments.command('return <paymentId>')
+    .description('a returned payment (NSF): reverse it, reopen what it paid, charge the fee')
+    .requiredOption('--date <date>', 'returned on, YYYY-MM-DD')
+    .option('--reason <code>', 'return reason code, e.g. R01').option('--text <text>')
+    .action(async (id: string, o: { date: string; reason?: string; text?: string },
+      cmd: Command) => {
+      const r = unwrap(await returnPayment(await ctx.db(), ctx.actor, {
+        paymentId: idArg(id, 'paymentId'), returnedOn: dateArg(o.date, '--date')!,
+        reasonCode: o.reason ?? null, reasonText: o.text ?? null }));
+      output(ctx, json(cmd), r, () => `payment ${r.paymentId} returned (return ${r.returnId}): `
+        + `${r.reopened.length} items reopened${r.feeDocumentId ? ', fee charged' : ''}`);
+    });
+  payments.command('redeposit <returnId>')
+    .description('a returned payment deposited again: re-applies what it had paid')
+    .requiredOption('--date <date>', 'deposited on, YYYY-MM-DD')
+    .action(async (id: string, o: { date: string }, cmd: Command) => {
+      const r = unwrap(await redepositPayment(await ctx.db(), ctx.actor, {
+        returnId: idArg(id, 'returnId'), depositedOn: dateArg(o.date, '--date')! }));
+      output(ctx, json(cmd), r, () => `redeposited as payment ${r.paymentId}: `
+        + `${r.applicationIds.length} applications`);
+    });
+};
