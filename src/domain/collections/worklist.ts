@@ -167,7 +167,8 @@ function signals(a: WorklistAccount, asOf: IsoDate, w: WorklistWeights, buckets:
 /**
  * Ranks a portfolio for today: highest score first (ties: account number), accounts with nothing
  * to act on (score 0) and accounts placed with an agency left out.
- * @example rankWorklist(accounts, '2026-11-20')[0].reason // "$42,180 past 60+, promise of 11/14 broken"
+ * @example rankWorklist(accounts, '2026-11-20')[0].reason
+ *   // "$42,180 past 60+, promise of 11/14 broken"
  */
 export function rankWorklist(
   accounts: readonly WorklistAccount[], asOf: IsoDate,
