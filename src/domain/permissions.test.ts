@@ -15,6 +15,8 @@ const MATRIX: Record<Permission, string> = {
   'payments.write':       'Y Y Y Y Y . .',
   'applications.write':   'Y Y Y Y Y . .',
   'applications.reverse': 'Y Y Y . Y . .',
+  'cashapp.read':         'Y Y . . Y . Y',
+  'cashapp.write':        'Y Y . . Y . .',
   'aging.read':           'Y Y Y Y Y Y Y',
   'statements.read':      'Y Y Y Y Y Y Y',
   'audit.read':           'Y Y . . . . Y',

@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'items.read', 'items.write',
   'payments.read', 'payments.write',
   'applications.write', 'applications.reverse',
+  /** Bank-file import and the cash-application research queue. */
+  'cashapp.read', 'cashapp.write',
   'aging.read', 'statements.read',
   'audit.read',
   'users.read', 'users.admin',
@@ -35,15 +37,16 @@ const POST_CASH: readonly Permission[] = ['payments.read', 'payments.write', 'ap
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   ar_manager: [...READ_BOOK, ...POST_CASH, 'customers.write', 'items.write',
-    'applications.reverse', 'audit.read', 'tokens.own'],
+    'applications.reverse', 'audit.read', 'tokens.own', 'cashapp.read', 'cashapp.write'],
   credit_manager: [...READ_BOOK, ...POST_CASH, 'customers.write', 'items.write',
     'applications.reverse', 'tokens.own'],
   collector: [...READ_BOOK, ...POST_CASH, 'customers.write', 'tokens.own'],
   cash_application: [...READ_BOOK, ...POST_CASH, 'items.write', 'applications.reverse',
-    'tokens.own'],
+    'tokens.own', 'cashapp.read', 'cashapp.write'],
   sales_rep: [...READ_BOOK, 'tokens.own'],
   // Read-only everything.
-  auditor: [...READ_BOOK, 'payments.read', 'audit.read', 'users.read', 'tokens.own'],
+  auditor: [...READ_BOOK, 'payments.read', 'audit.read', 'users.read', 'tokens.own',
+    'cashapp.read'],
 };
 
 export function isRole(s: string): s is Role {

@@ -18,6 +18,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { itemRoutes } from './routes/items.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { cashappRoutes } from './routes/cashapp.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -55,6 +56,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   customerAccountRoutes,
   itemRoutes,
   paymentRoutes,
+  cashappRoutes,
   applicationRoutes,
   agingRoutes,
   dashboardRoutes,

@@ -1,0 +1,128 @@
+import { Type } from 'typebox';
+import { acceptProposal } from '../../cashapp/accept-proposal.ts';
+import { addPaymentNote } from '../../cashapp/add-payment-note.ts';
+import { applyPaymentByHand } from '../../cashapp/apply-payment-by-hand.ts';
+import { importBankFile } from '../../cashapp/import-bank-file.ts';
+import { listResearchQueue } from '../../cashapp/list-research-queue.ts';
+import { markPayment } from '../../cashapp/mark-payment.ts';
+import { isoDateOf, type IsoDate } from '../../domain/dates.ts';
+import { parseAmount, type Cents } from '../../domain/money.ts';
+import { requestActor } from '../auth-plugin.ts';
+import { sendError, sendProblem } from '../problem.ts';
+import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
+import type { RouteModule } from '../server.ts';
+
+// Cash application: upload a bank, lockbox or remittance file (the body is the file's bytes),
+// the research queue with its suggestions, and a clerk's decisions on a payment. Thin: validate,
+// call a use case in src/cashapp, shape the answer.
+
+const AmountSchema = Type.String({ pattern: '^-?\\d+(\\.\\d{1,2})?$', description: '"1234.56"' });
+const Ok = Type.Object({}, { additionalProperties: true });
+
+export const cashappRoutes: RouteModule = async (app, { deps }) => {
+  const { db } = deps;
+  const today = (): IsoDate => isoDateOf(deps.clock.now());
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: 50e6 },
+    (_req, body, done) => done(null, body));
+
+  app.post('/cashapp/bank-files', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Import a bank file (BAI2, camt.052/053/054, NACHA, X12 820, lockbox CSV): '
+        + 'post its payments, process returns, match. Body: the file (application/octet-stream)',
+      tags: ['cash application'],
+      querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }) }),
+      response: { 200: Ok, 201: Ok },
+    },
+  }, async (request, reply) => {
+    if (!Buffer.isBuffer(request.body)) {
+      return sendProblem(reply, 'media_type_unsupported', 'send the file as application/octet-stream');
+    }
+    const r = await importBankFile(db, requestActor(request), {
+      bytes: new Uint8Array(request.body), fileName: request.query.fileName, today: today(),
+    });
+    if (!r.ok) return sendError(reply, r.error);
+    return reply.code(r.value.status === 'imported' ? 201 : 200).send(r.value);
+  });
+
+  app.get('/cashapp/research-queue', {
+    config: { permission: 'cashapp.read' },
+    schema: {
+      summary: 'Payments with unapplied cash, their suggested matches and why; counts and '
+        + 'amounts by age', tags: ['cash application'],
+      response: { 200: Ok },
+    },
+  }, async () => listResearchQueue(db, today()));
+
+  app.post('/cashapp/payments/:id/accept', {
+    config: { permission: 'cashapp.write' },
+    schema: { summary: 'Accept the suggested match', tags: ['cash application'],
+      params: IdParamsSchema, response: { 200: Ok } },
+  }, async (request, reply) => {
+    const r = await acceptProposal(db, requestActor(request), { paymentId: request.params.id });
+    return r.ok ? r.value : sendError(reply, r.error);
+  });
+
+  app.post('/cashapp/payments/:id/apply', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Apply a payment by hand to a customer\'s items', tags: ['cash application'],
+      params: IdParamsSchema,
+      body: Type.Object({
+        account: Type.String({ minLength: 1 }),
+        appliedOn: Type.Optional(IsoDateSchema),
+        lines: Type.Array(Type.Object({
+          documentNumber: Type.String({ minLength: 1 }), amount: AmountSchema,
+          discount: Type.Optional(AmountSchema), writeOff: Type.Optional(AmountSchema),
+        }, { additionalProperties: false }), { minItems: 1 }),
+      }, { additionalProperties: false }),
+      response: { 200: Ok },
+    },
+  }, async (request, reply) => {
+    const cents = (s: string | undefined): Cents | undefined => {
+      if (s === undefined) return undefined;
+      const p = parseAmount(s);
+      return p.ok ? p.value : undefined;
+    };
+    const b = request.body;
+    const r = await applyPaymentByHand(db, requestActor(request), {
+      paymentId: request.params.id, account: b.account, appliedOn: b.appliedOn,
+      lines: b.lines.map((l) => ({
+        documentNumber: l.documentNumber, amountCents: cents(l.amount)!,
+        discountCents: cents(l.discount), writeOffCents: cents(l.writeOff),
+      })),
+    });
+    return r.ok ? r.value : sendError(reply, r.error);
+  });
+
+  app.post('/cashapp/payments/:id/state', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Mark a payment unidentified or on account', tags: ['cash application'],
+      params: IdParamsSchema,
+      body: Type.Object({
+        state: Type.Union([Type.Literal('unidentified'), Type.Literal('on_account')]),
+        account: Type.Optional(Type.String({ minLength: 1 })),
+      }, { additionalProperties: false }),
+      response: { 200: Ok },
+    },
+  }, async (request, reply) => {
+    const r = await markPayment(db, requestActor(request), {
+      paymentId: request.params.id, ...request.body });
+    return r.ok ? r.value : sendError(reply, r.error);
+  });
+
+  app.post('/cashapp/payments/:id/notes', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Add a note to a payment', tags: ['cash application'], params: IdParamsSchema,
+      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) },
+        { additionalProperties: false }),
+      response: { 201: Ok },
+    },
+  }, async (request, reply) => {
+    const r = await addPaymentNote(db, requestActor(request), {
+      paymentId: request.params.id, note: request.body.note });
+    return r.ok ? reply.code(201).send(r.value) : sendError(reply, r.error);
+  });
+};
