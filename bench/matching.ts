@@ -1,0 +1,158 @@
+/**
+ * Cash-application benchmark: quality of the matching engine on labelled generated payments,
+ * and end-to-end speed of matching with the database writes (proposals, automatic applications
+ * through apply-credit, deductions, queue states, audit) on PostgreSQL (DATABASE_URL) or PGlite.
+ *
+ *   npx tsx bench/matching.ts [--quality-payments 20000] [--payments 2000] [--customers 2000]
+ *     [--items-per-customer 20] [--chunk 1000] [--no-quality] [--no-speed]
+ *
+ * The issue's full size is --payments 100000 --customers 50000 --items-per-customer 20.
+ */
+import { randomBytes } from 'node:crypto';
+import { matchPayments as engine } from '../src/domain/matching/match-payment.ts';
+import { DEFAULT_MATCH_CONFIG, type MatchProposal } from '../src/domain/matching/types.ts';
+import { openDb } from '../src/db/connection.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { matchPaymentsInTx } from '../src/cashapp/match-payments.ts';
+import type { Terms } from '../src/domain/terms.ts';
+import { generateWorld, type LabelledPayment, type Truth } from './lib/payment-scenarios.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const config = { ...DEFAULT_MATCH_CONFIG, writeOffToleranceCents: 500 as never };
+const policy = {
+  writeOffToleranceCents: config.writeOffToleranceCents,
+  writeOffTolerancePercentBp: config.writeOffTolerancePercentBp,
+};
+const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(2)}%`);
+
+function key(t: Truth): string {
+  const lines = t.allocations.map((a) => {
+    const d = t.deductions.find((x) => x.itemId === a.itemId);
+    return `${a.itemId}|${a.appliedCents}|${a.discountCents}|${a.writeOffCents}|` +
+      `${d ? `${d.amountCents}:${d.reasonCode}` : ''}`;
+  }).sort();
+  return `${t.customerId}#${t.unappliedCents}#${lines.join(';')}#${t.deductions.length}`;
+}
+const proposalKey = (p: MatchProposal) => key({ customerId: p.customerId ?? '',
+  allocations: p.allocations, deductions: p.deductions, unappliedCents: p.unappliedCents });
+
+function quality(): void {
+  const payments = option('--quality-payments', 20_000);
+  const world = generateWorld({ seed: 7, customers: 4000, itemsPerCustomerMean: 16, payments,
+    today: '2026-03-02', policy });
+  const proposals = engine(world.payments.map((p) => p.payment), {
+    customers: world.customers, openItems: world.openItems,
+    learnedAccounts: world.learnedAccounts, config, today: world.today,
+  });
+  const groups = { with: [0, 0, 0], without: [0, 0, 0], all: [0, 0, 0] };
+  world.payments.forEach((lp: LabelledPayment, i) => {
+    const p = proposals[i]!;
+    const g = lp.scenario.form === 'none' ? groups.without : groups.with;
+    for (const t of [g, groups.all]) {
+      t[0]! += 1;
+      if (p.autoApply) {
+        t[1]! += 1;
+        if (proposalKey(p) === key(lp.truth)) t[2]! += 1;
+      }
+    }
+  });
+  console.log(`quality: ${payments} payments, ${world.openItems.length} open items ` +
+    `(write-off tolerance ${config.writeOffToleranceCents} cents, auto-apply >= ` +
+    `${config.autoApplyConfidenceMin})`);
+  for (const [name, [n, auto, right]] of Object.entries(groups)) {
+    console.log(`  ${`${name} remittance`.padEnd(22)} payments ${String(n).padStart(6)}  ` +
+      `auto ${pct(auto!, n!)}  precision ${pct(right!, auto!)}  review ${pct(n! - auto!, n!)}`);
+  }
+}
+
+function termsCode(t: Terms): string {
+  if (t.kind === 'net' || t.kind === 'eom') {
+    return `B-${t.kind}-${t.netDays ?? 'x'}-${t.discount?.percentBp ?? 0}-${t.discount?.days ?? 0}`;
+  }
+  return t.kind.toUpperCase();
+}
+
+async function speed(): Promise<void> {
+  const payments = option('--payments', 2000);
+  const customers = option('--customers', 2000);
+  const perCustomer = option('--items-per-customer', 20);
+  const chunk = option('--chunk', 1000);
+  const url = process.env.DATABASE_URL;
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const db = await openDb({ url, dataDir: 'memory://', schema: url ? schema : undefined });
+  try {
+    await migrate(db);
+    const t0 = performance.now();
+    const world = generateWorld({ seed: 11, customers, itemsPerCustomerMean: perCustomer,
+      payments, today: '2026-03-02', policy });
+    const terms = new Map<string, Terms>();
+    for (const i of world.openItems) terms.set(termsCode(i.terms), i.terms);
+    for (const [code, t] of terms) {
+      if (t.kind !== 'net' && t.kind !== 'eom') continue;
+      await db.query(`INSERT INTO terms (code, description, kind, net_days, discount_bp,
+        discount_days) VALUES ($1, $1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [code, t.kind, t.netDays, t.discount?.percentBp ?? null, t.discount?.days ?? null]);
+    }
+    const customerId = new Map(world.customers.map((c, i) => [c.id, i + 1]));
+    await db.copyRows('customers', ['account_number', 'name'],
+      world.customers.map((c) => [c.accountNumber, c.name]));
+    const docCols = ['customer_id', 'type', 'number', 'document_date', 'due_date',
+      'amount_cents', 'open_cents', 'currency', 'terms_code', 'method', 'payer_name',
+      'created_by'];
+    const itemId = new Map(world.openItems.map((x, i) => [x.id, i + 1]));
+    for (let i = 0; i < world.openItems.length; i += 50_000) {
+      await db.copyRows('documents', docCols, world.openItems.slice(i, i + 50_000).map((x) => [
+        customerId.get(x.customerId)!, x.type, x.number, x.documentDate, x.dueDate,
+        x.amountCents, x.openCents, x.currency,
+        x.type === 'invoice' ? termsCode(x.terms) : null, null, null, 'bench']));
+    }
+    const first = world.openItems.length + 1;
+    await db.copyRows('documents', docCols, world.payments.map((p, i) => [null, 'payment',
+      `P-${i + 1}`, p.payment.valueDate, p.payment.valueDate, -p.payment.amountCents,
+      -p.payment.amountCents, p.payment.currency, null, 'ach', p.payment.payer.name ?? null,
+      'bench']));
+    await db.copyRows('bank_payments', ['document_id', 'seq', 'bank_reference', 'payer_name',
+      'payer_account', 'payer_id', 'value_date', 'remittance', 'queue_state', 'state_changed_by'],
+    world.payments.map((p, i) => [first + i, 0, p.payment.bankReference ?? null,
+      p.payment.payer.name ?? null, p.payment.payer.account ?? null, p.payment.payer.id ?? null,
+      p.payment.valueDate, JSON.stringify({ lines: p.payment.remittance.lines.map((l) => ({
+        ...l, documentNumber: l.documentNumber, references: [] })),
+      freeText: p.payment.remittance.freeText }), 'review', 'bench']));
+    for (const l of world.learnedAccounts.values()) {
+      for (const c of l.customerIds) {
+        await db.query('INSERT INTO payer_mappings (payer_account, customer_id) VALUES ($1, $2)',
+          [l.payerAccount, customerId.get(c)]);
+      }
+    }
+    await db.query("UPDATE settings SET value = '500' WHERE key = 'small_balance_write_off_max_cents'");
+    await db.query('ANALYZE');
+    const loaded = performance.now();
+    console.log(`\nspeed on ${db.kind}: ${payments} payments against ${world.openItems.length} ` +
+      `open items of ${customers} customers (loaded in ${((loaded - t0) / 1000).toFixed(1)} s)`);
+    void itemId;
+    const actor = { name: 'bench', kind: 'system' as const };
+    let auto = 0;
+    const start = performance.now();
+    for (let i = 0; i < payments; i += chunk) {
+      const ids = Array.from({ length: Math.min(chunk, payments - i) }, (_, k) => first + i + k);
+      const r = await db.transaction((tx) => matchPaymentsInTx(tx, actor, ids, '2026-03-02'));
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      auto += r.value.autoApplied;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const apps = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM applications');
+    console.log(`  matched ${payments} payments in ${seconds.toFixed(1)} s: ` +
+      `${(payments / seconds).toFixed(0)} payments/s end to end (${auto} applied ` +
+      `automatically, ${apps.rows[0]!.n} application rows written)`);
+  } finally {
+    if (url) await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    await db.close();
+  }
+}
+
+if (!args.includes('--no-quality')) quality();
+if (!args.includes('--no-speed')) await speed();
