@@ -93,7 +93,7 @@ const NAIVE_SQL = `WITH applied AS (
     coalesce(sum(open) FILTER (WHERE open > 0 AND days > 120), 0)::bigint AS a6
   FROM items i LEFT JOIN customers c ON c.id = i.customer_id
   WHERE open <> 0
-  GROUP BY 1, 2 ORDER BY 1 COLLATE "C"`;
+  GROUP BY 1, 2 ORDER BY coalesce(c.account_number, '(unidentified)') COLLATE "C"`;
 
 type Line = { key: string; name: string; total: number; unapplied: number } & Record<string, number>;
 
@@ -124,7 +124,7 @@ interface Case { label: string; asOf: string }
 async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
   const query = { asOf: c.asOf, by: 'customer', basis: 'due' } as const;
   const sql = buildAgingSql('customer', 'due', DEFAULT_THRESHOLDS.length + 2).summary;
-  const params = [c.asOf, 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null];
+  const params = [c.asOf, 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null, null];
   const times = { report: [] as number[], statement: [] as number[], naive: [] as number[] };
   let report: AgingReport | undefined;
   let naive: Line[] = [];
