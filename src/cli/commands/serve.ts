@@ -33,11 +33,14 @@ async function prepareDemo(ctx: CliContext, json?: boolean): Promise<DemoLogin[]
   return createDemoUsers(db, ctx.actor);
 }
 
+/** One line per login, "role  user=name  (Display Name)", which people and scripts both read. */
 function loginsText(logins: DemoLogin[]): string {
   if (logins.length === 0) return '';
-  const width = Math.max(...logins.map((l) => l.username.length));
+  const roleWidth = Math.max(...logins.map((l) => l.role.length));
+  const userWidth = Math.max(...logins.map((l) => l.username.length));
   return ['Demo logins (password: ' + DEMO_PASSWORD + '):',
-    ...logins.map((l) => `  ${l.username.padEnd(width)}  ${l.role} (${l.displayName})`),
+    ...logins.map((l) => `  ${l.role.padEnd(roleWidth)}  user=${l.username.padEnd(userWidth)}  ` +
+      `(${l.displayName})`),
   ].join('\n');
 }
 

@@ -26,12 +26,13 @@ import { agingStripJson, amountOr422, customerDetailJson, customerSummaryJson } 
 // contacts. Sales reps see only their own customers; collectors change only their portfolio.
 
 const Text = (max: number) => Type.String({ maxLength: max });
-const Nullable = <T extends ReturnType<typeof Text>>(t: T) => Type.Union([t, Type.Null()]);
+// Null first: Fastify's Ajv coerces types, and would turn null into "" for a string listed first.
+const Nullable = <T extends ReturnType<typeof Text>>(t: T) => Type.Union([Type.Null(), t]);
 
 const editable = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   terms: Type.String({ minLength: 1, maxLength: 40, description: 'a code or "2/10 net 30"' }),
-  creditLimit: Type.Union([AmountInputSchema, Type.Null()], { description: 'null: no limit' }),
+  creditLimit: Type.Union([Type.Null(), AmountInputSchema], { description: 'null: no limit' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   collector: Nullable(Text(200)),
   salesRep: Nullable(Text(200)),
