@@ -22,6 +22,31 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/tokens':              'Y Y Y Y Y Y Y',
   'DELETE /api/v1/tokens/:id':        'Y Y Y Y Y Y Y',
   'GET /api/v1/audit':                'Y Y . . . . Y',
+  'GET /api/v1/customers':            'Y Y Y Y Y Y Y',
+  'GET /api/v1/customers/:id':        'Y Y Y Y Y Y Y',
+  'POST /api/v1/customers':           'Y Y Y Y . . .',
+  'PATCH /api/v1/customers/:id':      'Y Y Y Y . . .',
+  'POST /api/v1/customers/:id/contacts': 'Y Y Y Y . . .',
+  'GET /api/v1/customers/:id/items':  'Y Y Y Y Y Y Y',
+  'GET /api/v1/customers/:id/applications': 'Y Y Y Y Y Y Y',
+  'GET /api/v1/customers/:id/statement': 'Y Y Y Y Y Y Y',
+  'POST /api/v1/items':               'Y Y Y . Y . .',
+  'GET /api/v1/payments':             'Y Y Y Y Y . Y',
+  'POST /api/v1/payments':            'Y Y Y Y Y . .',
+  'GET /api/v1/payments/:id':         'Y Y Y Y Y . Y',
+  'POST /api/v1/applications':        'Y Y Y Y Y . .',
+  'POST /api/v1/applications/:id/reverse': 'Y Y Y . Y . .',
+  'GET /api/v1/aging':                'Y Y Y Y Y Y Y',
+  'GET /api/v1/dashboard':            'Y Y Y Y Y Y Y',
+  // Cash application (src/http/routes/cashapp.ts).
+  'GET /api/v1/cashapp/research-queue': 'Y Y . . Y . Y',
+  'POST /api/v1/cashapp/bank-files':  'Y Y . . Y . .',
+  'POST /api/v1/cashapp/payments/:id/accept': 'Y Y . . Y . .',
+  'POST /api/v1/cashapp/payments/:id/apply': 'Y Y . . Y . .',
+  'POST /api/v1/cashapp/payments/:id/notes': 'Y Y . . Y . .',
+  'POST /api/v1/cashapp/payments/:id/state': 'Y Y . . Y . .',
+  // The web app and its SPA fallback (index.html for any other GET).
+  'GET /*':                           'public',
 };
 
 /** A concrete URL for a route pattern; ids that exist nowhere, so allowed calls change nothing. */

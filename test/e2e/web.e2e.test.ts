@@ -53,6 +53,9 @@ function login(role: RoleName): Login {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
+  // A view reached inside the app (no page load) may still be fetching: wait until it shows data.
+  await page.locator('.state-loading, .busy-on').first()
+    .waitFor({ state: 'detached', timeout: 20_000 });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
