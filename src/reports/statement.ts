@@ -21,11 +21,9 @@ export interface Statement {
   closingCents: number;
 }
 
-const TYPE_LABEL: Record<string, string> = {
-  invoice: 'Invoice', debit_memo: 'Debit memo', finance_charge: 'Finance charge',
-  deduction: 'Deduction', refund: 'Refund', nsf_reversal: 'Returned payment',
-  credit_memo: 'Credit memo', payment: 'Payment', discount: 'Discount taken',
-  write_off: 'Write-off',
+const METHOD_LABEL: Record<string, string> = {
+  check: 'Check', ach: 'ACH', wire: 'Wire', cash: 'Cash', card: 'Card',
+  online_bill_pay: 'Online bill pay', route_cash: 'Route-driver cash',
 };
 
 /**
@@ -58,13 +56,13 @@ export async function accountStatement(
   let balance = openingCents;
   const lines = rows.rows.map((r) => {
     balance += r.amount_cents;
-    const details = [
-      r.po_number ? `PO ${r.po_number}` : '', r.method ? r.method.replace(/_/g, ' ') : '',
-      r.memo ?? '',
-    ].filter(Boolean);
+    // The type has its own column: the description says what else identifies the line.
+    const po = r.po_number && !/^po/i.test(r.po_number) ? `PO ${r.po_number}` : r.po_number;
+    const details = [po ?? '', r.method ? METHOD_LABEL[r.method] ?? r.method : '', r.memo ?? '']
+      .filter(Boolean);
     return {
       date: r.document_date, type: r.type, number: r.number,
-      description: [TYPE_LABEL[r.type] ?? r.type, ...details].join(' · '),
+      description: details.join(' · '),
       debitCents: r.amount_cents > 0 ? r.amount_cents : 0,
       creditCents: r.amount_cents < 0 ? -r.amount_cents : 0,
       balanceCents: balance,

@@ -154,7 +154,13 @@ export function AgingPage() {
                           {r.key === NO_VALUE || r.key === UNIDENTIFIED
                             ? <span className="muted">{r.key}</span> : r.key}
                         </td>
-                        {byCustomer ? <td className="name-cell">{r.name}</td> : null}
+                        {byCustomer ? (
+                          <td className="name-cell">
+                            {r.key === UNIDENTIFIED
+                              ? <span className="muted">Payments not matched to a customer</span>
+                              : r.name}
+                          </td>
+                        ) : null}
                         {r.amounts.map((a, i) => (
                           <td key={data.buckets[i]} className="num"><Amount value={a} /></td>
                         ))}

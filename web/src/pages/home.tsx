@@ -8,6 +8,9 @@ import { useLoad, useTitle } from '../hooks.ts';
 import { seesWholeBook } from '../roles.ts';
 import { useSession } from '../session.tsx';
 
+/** The server's row key for customers without a collector and for unidentified cash. */
+const NO_COLLECTOR = '(none)';
+
 /** A collector's portfolio is the customers whose collector is their display name. */
 function accountsLink(role: string, portfolioName: string): string {
   const mine = role === 'collector' ? `collector=${encodeURIComponent(portfolioName)}&` : '';
@@ -15,7 +18,8 @@ function accountsLink(role: string, portfolioName: string): string {
 }
 
 function Kpis({ d }: { d: Dashboard }) {
-  const total = amountToNumber(d.aging.total);
+  // The same base as the aging page's "share of open debits": credits are not past due.
+  const debits = amountToNumber(d.aging.total) - amountToNumber(d.aging.unapplied);
   return (
     <div className="kpis">
       <div className="kpi">
@@ -30,7 +34,9 @@ function Kpis({ d }: { d: Dashboard }) {
         <div className="kpi-value">
           <Amount value={d.pastDue} />
         </div>
-        <div className="kpi-note">{formatShare(amountToNumber(d.pastDue), total)} of total</div>
+        <div className="kpi-note">
+          {formatShare(amountToNumber(d.pastDue), debits)} of open debits
+        </div>
       </div>
       <div className="kpi">
         <div className="kpi-label">Unapplied cash</div>
@@ -105,8 +111,11 @@ function ByCollector({ rows }: { rows: Dashboard['byCollector'] }) {
       </thead>
       <tbody>
         {rows.map((r) => (
-          <tr key={r.key} onClick={() => open(r.key)}>
-            <td>{r.key || <span className="muted">unassigned</span>}</td>
+          <tr key={r.key} onClick={() => (r.key === NO_COLLECTOR ? undefined : open(r.key))}>
+            <td>
+              {r.key === NO_COLLECTOR || !r.key
+                ? <span className="muted">No collector (incl. unidentified cash)</span> : r.key}
+            </td>
             <td className="num">
               <Amount value={r.total} />
             </td>
