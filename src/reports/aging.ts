@@ -213,10 +213,40 @@ function openItemsSql(basis: AgingBasis, detail: boolean): string {
 }
 
 /**
+ * The bucket of an item by its date column `from`, as a condition on that date: bucket i holds
+ * ages in [$3[i], $3[i+1]) days (width_bucket's rule), i.e. dates in ($1 - $3[i+1], $1 - $3[i]].
+ * A condition on the stored date (against constants the planner folds) is cheaper per row than
+ * computing each item's age.
+ */
+function bucketCondition(from: string, i: number, bucketCount: number): string {
+  const parts: string[] = [];
+  if (i > 0) parts.push(`${from} <= $1::date - ($3::int[])[${i}]`);
+  if (i < bucketCount - 1) parts.push(`${from} > $1::date - ($3::int[])[${i + 1}]`);
+  return parts.join(' AND ');
+}
+
+/**
+ * Per customer sums over `debit` and `credit` (expressions of one item): unapplied = the credits,
+ * a0..aN = the debits by bucket of the date column `from`.
+ */
+function customerSums(debit: string, credit: string, from: string, bucketCount: number): string {
+  const buckets = Array.from({ length: bucketCount }, (_, i) =>
+    `coalesce(sum(${debit}) FILTER (WHERE ${bucketCondition(from, i, bucketCount)}), 0)::bigint
+      AS a${i}`);
+  return [`coalesce(sum(${credit}), 0)::bigint AS unapplied`, ...buckets].join(',\n    ');
+}
+
+/**
  * The report's statements for a grouping. Only the bucket count is interpolated (an integer we
- * compute); dates, currency, bounds and scope ($4 sales rep, $5 collector) are parameters. The
- * summary aggregates per customer first (the open items' index is keyed by customer), then per
- * group.
+ * compute); dates, currency, bounds and scope ($4 sales rep, $5 collector) are parameters.
+ *
+ * The summary is linear in the items' open amounts, so it is computed in two parts:
+ * - `current`: every item open now and dated on or before $1, as it stands now. This is one
+ *   parallel index-only scan of the open-items index, grouped by customer without a sort.
+ * - `correction`: for each item touched by applications effective after $1 (none for an aging as
+ *   of today), its amount as of $1 minus its amount now (which `current` counted, if open now).
+ * Their sum per customer is the aging as of $1; `n` counts the items open as of $1, so a customer
+ * whose items were all settled by then has no row.
  */
 export function buildAgingSql(
   by: AgingGrouping, basis: AgingBasis, bucketCount: number,
@@ -224,24 +254,46 @@ export function buildAgingSql(
   assert(Number.isSafeInteger(bucketCount) && bucketCount >= 2, 'bucket count');
   const group = GROUP_KEY[by];
   const name = group.name || group.key;
+  const from = basis === 'due' ? 'due_date' : 'document_date';
   const indexes = Array.from({ length: bucketCount }, (_, i) => i);
-  const inner = indexes
-    .map((i) => `coalesce(sum(open_cents) FILTER (WHERE bucket = ${i}), 0)::bigint AS a${i}`)
-    .join(',\n');
-  const outer = indexes.map((i) => `sum(p.a${i})::bigint AS a${i}`).join(', ');
+  const sums = ['unapplied', ...indexes.map((i) => `a${i}`)];
   const scope = `($4::text IS NULL OR c.sales_rep = $4::text)
     AND ($5::text IS NULL OR c.collector = $5::text)`;
-  const summary = `WITH ${openItemsSql(basis, false)},
+  // By customer each customer is its own row: no second aggregation.
+  const total = sums.map((s) => `p.${s}`).join(' + ');
+  const columns = by === 'customer'
+    ? [`${total} AS total`, ...sums.map((s) => `p.${s}`)].join(', ')
+    : [`sum(${total})::bigint AS total`, ...sums.map((s) => `sum(p.${s})::bigint AS ${s}`)]
+      .join(', ');
+  const summary = `WITH later AS (
+    SELECT id, sum(delta)::bigint AS delta FROM (
+      SELECT debit_id AS id, amount_cents AS delta FROM applications WHERE applied_on > $1::date
+      UNION ALL
+      SELECT credit_id, -amount_cents FROM applications WHERE applied_on > $1::date) x
+    GROUP BY id),
+  current AS (
+    SELECT coalesce(customer_id, 0) AS cid, count(*)::bigint AS n,
+    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount)}
+    FROM documents
+    WHERE open_cents <> 0 AND document_date <= $1::date AND currency = $2::char(3)
+    GROUP BY 1),
+  correction AS (
+    SELECT coalesce(customer_id, 0) AS cid, sum(sign(abs(was)) - sign(abs(now)))::bigint AS n,
+    ${customerSums('greatest(was, 0) - greatest(now, 0)', 'least(was, 0) - least(now, 0)', from,
+    bucketCount)}
+    FROM (SELECT d.customer_id, d.${from}, d.open_cents AS now, d.open_cents + l.delta AS was
+      FROM later l JOIN documents d ON d.id = l.id
+      WHERE d.document_date <= $1::date AND d.currency = $2::char(3)) t
+    GROUP BY 1),
   per_customer AS (
-    SELECT customer_id, sum(open_cents)::bigint AS total,
-      coalesce(sum(open_cents) FILTER (WHERE bucket < 0), 0)::bigint AS unapplied,
-      ${inner}
-    FROM aged GROUP BY customer_id)
-  SELECT ${group.key} AS key, ${name} AS name, sum(p.total)::bigint AS total,
-    sum(p.unapplied)::bigint AS unapplied, ${outer}
-  FROM per_customer p LEFT JOIN customers c ON c.id = p.customer_id
+    SELECT coalesce(a.cid, b.cid) AS cid,
+      ${sums.map((s) => `coalesce(a.${s}, 0) + coalesce(b.${s}, 0) AS ${s}`).join(',\n      ')}
+    FROM current a FULL JOIN correction b ON b.cid = a.cid
+    WHERE coalesce(a.n, 0) + coalesce(b.n, 0) > 0)
+  SELECT ${group.key} AS key, ${name} AS name, ${columns}
+  FROM per_customer p LEFT JOIN customers c ON c.id = p.cid
   WHERE ${scope}
-  GROUP BY 1, 2 ORDER BY ${group.key} COLLATE "C"`;
+  ${by === 'customer' ? '' : 'GROUP BY 1, 2 '}ORDER BY ${group.key} COLLATE "C"`;
   const detail = `WITH ${openItemsSql(basis, true)}
   SELECT ${group.key} AS key, a.id, a.number, a.type, a.document_date, a.due_date, a.age,
     a.open_cents, a.bucket
