@@ -41,13 +41,22 @@ export interface CustomerSummary {
   terms: string;
 }
 
-const SORT_SQL: Record<CustomerSort, string> = {
-  account: 'c.account_number',
-  name: 'lower(c.name)',
-  balance: 's.balance_cents',
-  pastDue: 's.past_due_cents',
-  oldest: 's.oldest_open_due_date',
-  collector: 'c.collector',
+/**
+ * Each sort's ORDER BY for ascending and descending. They follow the indexes, so the first page
+ * is an index scan rather than a sort of the whole book: customer_summary (past_due_cents DESC,
+ * customer_id) read forward for "largest first" and backward for "smallest first" (ties by id
+ * the other way round); the summary's amounts are NOT NULL, so no NULLS clause gets in the way.
+ */
+const SORT_SQL: Record<CustomerSort, { asc: string; desc: string }> = {
+  account: { asc: 'c.account_number, c.id', desc: 'c.account_number DESC, c.id DESC' },
+  name: { asc: 'lower(c.name), c.id', desc: 'lower(c.name) DESC, c.id DESC' },
+  balance: { asc: 's.balance_cents, s.customer_id DESC',
+    desc: 's.balance_cents DESC, s.customer_id' },
+  pastDue: { asc: 's.past_due_cents, s.customer_id DESC',
+    desc: 's.past_due_cents DESC, s.customer_id' },
+  oldest: { asc: 's.oldest_open_due_date NULLS LAST, s.customer_id',
+    desc: 's.oldest_open_due_date DESC NULLS LAST, s.customer_id DESC' },
+  collector: { asc: 'c.collector NULLS LAST, c.id', desc: 'c.collector DESC NULLS LAST, c.id DESC' },
 };
 
 const SUMMARY_COLUMNS = `c.id, c.account_number, c.name, c.currency, c.credit_limit_cents,
@@ -101,14 +110,12 @@ export async function listCustomers(
   if (scope.salesRep !== undefined) add('c.sales_rep = ?', scope.salesRep);
   if (scope.collector !== undefined) add('c.collector = ?', scope.collector);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const sort = SORT_SQL[query.sort ?? 'account'];
-  const dir = query.dir === 'desc' ? 'DESC' : 'ASC';
-  const nulls = dir === 'DESC' ? 'NULLS LAST' : 'NULLS LAST';
+  const order = SORT_SQL[query.sort ?? 'account'][query.dir === 'desc' ? 'desc' : 'asc'];
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const offset = Math.max(query.offset ?? 0, 0);
   const rows = await db.query<SummaryRow>(
     `SELECT ${SUMMARY_COLUMNS} FROM customers c JOIN customer_summary s ON s.customer_id = c.id
-     ${whereSql} ORDER BY ${sort} ${dir} ${nulls}, c.id ${dir}
+     ${whereSql} ORDER BY ${order}
      LIMIT ${limit} OFFSET ${offset}`,
     params,
   );
