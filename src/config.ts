@@ -5,6 +5,8 @@ export interface Config {
   schema: string | undefined;
   port: number;
   host: string;
+  /** Outgoing mail for collections (emails, statements, faxes through a gateway). */
+  mail: MailConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -18,5 +20,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schema: env.ARC_SCHEMA || undefined,
     port,
     host: env.HOST || '127.0.0.1',
+    mail: loadMailConfig(env),
+  };
+}
+
+export interface MailConfig {
+  /** SMTP server; undefined when ARC_SMTP_HOST is unset (sending email is then refused). */
+  smtp: { host: string; port: number; secure: boolean; user?: string; password?: string }
+    | undefined;
+  /** The From address of collections email (ARC_MAIL_FROM). */
+  from: string;
+  /** Email-to-fax gateway address with {fax} for the digits, e.g. "{fax}@fax.example.com". */
+  faxGateway: string | undefined;
+  /** The name on letters and statements (ARC_COMPANY_NAME). */
+  companyName: string;
+}
+
+export function loadMailConfig(env: NodeJS.ProcessEnv): MailConfig {
+  const port = Number(env.ARC_SMTP_PORT ?? 587);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new Error(`ARC_SMTP_PORT must be a port number, got ${env.ARC_SMTP_PORT}`);
+  }
+  const gateway = env.ARC_FAX_GATEWAY || undefined;
+  if (gateway && !gateway.includes('{fax}')) {
+    throw new Error(`ARC_FAX_GATEWAY must contain {fax}, got ${gateway}`);
+  }
+  return {
+    smtp: env.ARC_SMTP_HOST ? {
+      host: env.ARC_SMTP_HOST, port, secure: env.ARC_SMTP_SECURE === 'true',
+      user: env.ARC_SMTP_USER || undefined, password: env.ARC_SMTP_PASSWORD || undefined,
+    } : undefined,
+    from: env.ARC_MAIL_FROM || 'collections@localhost',
+    faxGateway: gateway,
+    companyName: env.ARC_COMPANY_NAME || 'ARC',
   };
 }

@@ -27,7 +27,8 @@ const DUNNING_LOCK = 7_310_020;
  * Runs dunning for `asOf` under `runKey` (a schedule slot like "daily:2026-11-20", or a manual
  * run's key): claims the key (dunning_runs.run_key is unique, so with several instances exactly
  * one runs it), then, a chunk of customers per transaction, records one message per customer
- * with every (step, item) it sends (dunning_sends' key refuses a repeat), logs the contact,
+ * with every (step, item) it sends (dunning_sends' key refuses a repeat; the message's activity
+ * reaches its items through them), logs the contact,
  * creates call tasks and applies credit holds. Email, fax and letter messages are left queued
  * for deliverDunning. Errors: dunning_run_key_taken.
  */
@@ -108,10 +109,6 @@ async function recordChunk(
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])`,
     [sends.map((x) => x.c), sends.map((x) => x.s.step.id), sends.map((x) => x.s.item.documentId),
       sends.map((x) => x.msg)]);
-  await tx.query(
-    `INSERT INTO activity_items (activity_id, document_id)
-     SELECT DISTINCT * FROM unnest($1::bigint[], $2::bigint[])`,
-    [sends.map((x) => activityOf.get(x.c)!), sends.map((x) => x.s.item.documentId)]);
   run.messages += m.length;
   run.sends += sends.length;
   await applyActions(tx, actor, run, planned, messageOf);

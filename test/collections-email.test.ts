@@ -1,0 +1,101 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDunning } from '../src/collections/deliver-dunning.ts';
+import { smtpMailer, type Mailer } from '../src/collections/mailer.ts';
+import { runDunning } from '../src/collections/run-dunning.ts';
+import { sendStatement } from '../src/collections/send-statement.ts';
+import { loadMailConfig } from '../src/config.ts';
+import { pdfText } from '../src/formats/pdf/testing.ts';
+import { addContact } from '../src/ledger/add-contact.ts';
+import { freshDb } from './support/db.ts';
+import { actor, customer, failure, post, unwrap } from './ledger-fixtures.ts';
+
+interface Received { to: string[]; subject: string; text: string;
+  attachments: { filename: string; content: Buffer }[] }
+
+let db: Awaited<ReturnType<typeof freshDb>>;
+let server: SMTPServer;
+let mailer: Mailer;
+const inbox: Received[] = [];
+
+beforeAll(async () => {
+  db = await freshDb();
+  server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      simpleParser(stream).then((m) => {
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address),
+          subject: m.subject ?? '', text: m.text ?? '',
+          attachments: m.attachments.map((a) => ({ filename: a.filename ?? '',
+            content: a.content })) });
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  mailer = smtpMailer(loadMailConfig({ ARC_SMTP_HOST: '127.0.0.1', ARC_SMTP_PORT: String(port),
+    ARC_MAIL_FROM: 'ar@demo.example' }))!;
+});
+afterAll(async () => {
+  mailer.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await db.dispose();
+});
+
+describe('email through a real SMTP server', () => {
+  it('emails a statement of account as PDF and logs it on the account', async () => {
+    const cu = await customer(db, { name: 'Acme Stores' });
+    unwrap(await addContact(db, actor, { customerId: cu.id, name: 'Pat AP',
+      email: 'ap@acme.example', isPrimary: true }));
+    const inv = await post(db, 'invoice', cu.id, '2026-09-01', 125_000,
+      { dueDate: '2026-10-01' });
+    const sent = unwrap(await sendStatement(db, actor, mailer, 'Demo Company',
+      { customerId: cu.id, asOf: '2026-11-20' }));
+    expect(sent.to).toBe('ap@acme.example');
+    const mail = inbox.at(-1)!;
+    expect(mail.to).toEqual(['ap@acme.example']);
+    expect(mail.subject).toContain('Statement of account');
+    expect(mail.attachments.map((a) => a.filename)).toEqual(
+      [`statement-${cu.accountNumber}-2026-11-20.pdf`]);
+    const text = await pdfText(mail.attachments[0]!.content);
+    expect(text).toContain('Acme Stores');
+    expect(text).toContain(inv.number);
+    expect(text).toContain('1,250.00');
+    expect(sent.activity).toMatchObject({ kind: 'email', outcome: 'sent', contactName: 'Pat AP',
+      documentIds: [inv.id] });
+    expect(failure(await sendStatement(db, actor, undefined, 'Demo', { customerId: cu.id,
+      asOf: '2026-11-20' })).code).toBe('email_not_configured');
+    const nobody = await customer(db);
+    expect(failure(await sendStatement(db, actor, mailer, 'Demo', { customerId: nobody.id,
+      asOf: '2026-11-20' })).code).toBe('recipient_missing');
+  });
+
+  it('delivers dunning: email with the notice PDF, fax to the gateway, letters to print',
+    async () => {
+      const emailed = await customer(db, { name: 'Email Co' });
+      unwrap(await addContact(db, actor, { customerId: emailed.id, name: 'Ed',
+        email: 'ed@email.example', isPrimary: true }));
+      const i1 = await post(db, 'invoice', emailed.id, '2026-10-01', 10_000,
+        { dueDate: '2026-11-19' });
+      const printed = await customer(db, { name: 'Letter Co' });
+      await post(db, 'invoice', printed.id, '2026-09-01', 10_000, { dueDate: '2026-10-15' });
+      const before = inbox.length;
+      const run = unwrap(await runDunning(db, actor, { runKey: 'test-deliver',
+        asOf: '2026-11-20' }));
+      const outcome = await deliverDunning(db, actor, run.runId,
+        { mailer, companyName: 'Demo Company', faxGateway: '{fax}@fax.example' });
+      expect(outcome.emailed).toBeGreaterThanOrEqual(1);
+      expect(outcome.printed).toBeGreaterThanOrEqual(1);
+      const notice = inbox.slice(before).find((m) => m.to[0] === 'ed@email.example')!;
+      expect(notice.subject).toBe('Past due notice');
+      expect(notice.text).toContain(i1.number);
+      expect(await pdfText(notice.attachments[0]!.content)).toContain(i1.number);
+      const statuses = await db.query(`SELECT m.status, a.outcome FROM dunning_messages m
+        JOIN activities a ON a.id = m.activity_id WHERE m.customer_id = ANY($1::bigint[])
+        ORDER BY m.customer_id`, [[emailed.id, printed.id]]);
+      expect(statuses.rows).toEqual([{ status: 'sent', outcome: 'sent' },
+        { status: 'sent', outcome: 'sent' }]);
+    });
+});
