@@ -8,6 +8,7 @@ import { registerImportCommands } from './commands/import.ts';
 import { registerCashappCommands } from './commands/cashapp.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerUserCommands } from './commands/users.ts';
+import { registerCollectionsCommands } from './commands/collections.ts';
 
 /** Every command module; each adds its own subcommands. */
 const COMMAND_MODULES: RegisterCommands[] = [
@@ -18,6 +19,7 @@ const COMMAND_MODULES: RegisterCommands[] = [
   registerImportCommands,
   registerCashappCommands,
   registerUserCommands,
+  registerCollectionsCommands,
   registerServeCommands,
 ];
 
