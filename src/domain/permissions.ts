@@ -20,6 +20,12 @@ export const PERMISSIONS = [
   'applications.write', 'applications.reverse',
   /** Bank-file import and the cash-application research queue. */
   'cashapp.read', 'cashapp.write',
+  /** The contact log, promises, disputes; writing them and working a worklist. */
+  'collections.read', 'collections.write',
+  /** Every collector's worklist, dunning runs, promise checks, agency placements. */
+  'collections.supervise',
+  /** Approving bad-debt write-offs (within the role's limit, a setting). */
+  'write_offs.approve',
   'aging.read', 'statements.read',
   'audit.read',
   'users.read', 'users.admin',
@@ -34,19 +40,25 @@ const READ_BOOK: readonly Permission[] = [
 ];
 const POST_CASH: readonly Permission[] = ['payments.read', 'payments.write', 'applications.write'];
 
+const COLLECT: readonly Permission[] = ['collections.read', 'collections.write'];
+const MANAGE_COLLECTIONS: readonly Permission[] = [
+  ...COLLECT, 'collections.supervise', 'write_offs.approve',
+];
+
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   ar_manager: [...READ_BOOK, ...POST_CASH, 'customers.write', 'items.write',
-    'applications.reverse', 'audit.read', 'tokens.own', 'cashapp.read', 'cashapp.write'],
+    'applications.reverse', 'audit.read', 'tokens.own', 'cashapp.read', 'cashapp.write',
+    ...MANAGE_COLLECTIONS],
   credit_manager: [...READ_BOOK, ...POST_CASH, 'customers.write', 'items.write',
-    'applications.reverse', 'tokens.own'],
-  collector: [...READ_BOOK, ...POST_CASH, 'customers.write', 'tokens.own'],
+    'applications.reverse', 'tokens.own', ...MANAGE_COLLECTIONS],
+  collector: [...READ_BOOK, ...POST_CASH, 'customers.write', 'tokens.own', ...COLLECT],
   cash_application: [...READ_BOOK, ...POST_CASH, 'items.write', 'applications.reverse',
-    'tokens.own', 'cashapp.read', 'cashapp.write'],
-  sales_rep: [...READ_BOOK, 'tokens.own'],
+    'tokens.own', 'cashapp.read', 'cashapp.write', 'collections.read'],
+  sales_rep: [...READ_BOOK, 'tokens.own', 'collections.read'],
   // Read-only everything.
   auditor: [...READ_BOOK, 'payments.read', 'audit.read', 'users.read', 'tokens.own',
-    'cashapp.read'],
+    'cashapp.read', 'collections.read'],
 };
 
 export function isRole(s: string): s is Role {

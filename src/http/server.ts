@@ -19,6 +19,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { itemRoutes } from './routes/items.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { cashappRoutes } from './routes/cashapp.ts';
+import { collectionsRoutes } from './routes/collections.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -58,6 +59,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   paymentRoutes,
   cashappRoutes,
   applicationRoutes,
+  collectionsRoutes,
   agingRoutes,
   dashboardRoutes,
 ];
