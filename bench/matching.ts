@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { matchPayments as engine } from '../src/domain/matching/match-payment.ts';
 import { DEFAULT_MATCH_CONFIG, type MatchProposal } from '../src/domain/matching/types.ts';
-import { openDb } from '../src/db/connection.ts';
+import { openDb, type Queryable } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { matchPaymentsInTx } from '../src/cashapp/match-payments.ts';
 import type { Terms } from '../src/domain/terms.ts';
@@ -136,10 +136,26 @@ async function speed(): Promise<void> {
     void itemId;
     const actor = { name: 'bench', kind: 'system' as const };
     let auto = 0;
+    const statements = new Map<string, number>();
+    // With --sql-profile: time spent in each statement (by its first words), the slowest first.
+    const timed = (tx: Queryable): Queryable => !args.includes('--sql-profile') ? tx : {
+      copyRows: (...a) => tx.copyRows(...a),
+      async query(sql, params) {
+        const t = performance.now();
+        try {
+          return await tx.query(sql, params);
+        } finally {
+          const k = sql.replace(/\s+/g, ' ').trim().slice(0, 70);
+          statements.set(k, (statements.get(k) ?? 0) + performance.now() - t);
+        }
+      },
+    };
+    const phases = new Map<string, number>();
     const start = performance.now();
     for (let i = 0; i < payments; i += chunk) {
       const ids = Array.from({ length: Math.min(chunk, payments - i) }, (_, k) => first + i + k);
-      const r = await db.transaction((tx) => matchPaymentsInTx(tx, actor, ids, '2026-03-02'));
+      const r = await db.transaction((tx) => matchPaymentsInTx(timed(tx), actor, ids, '2026-03-02',
+        (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms)));
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       auto += r.value.autoApplied;
     }
@@ -148,8 +164,14 @@ async function speed(): Promise<void> {
     console.log(`  matched ${payments} payments in ${seconds.toFixed(1)} s: ` +
       `${(payments / seconds).toFixed(0)} payments/s end to end (${auto} applied ` +
       `automatically, ${apps.rows[0]!.n} application rows written)`);
+    console.log(`  phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`)
+      .join(', ')}`);
+    for (const [k, ms] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+      console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`);
+    }
   } finally {
-    if (url) await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    if (url && !args.includes('--keep')) await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    else if (url) console.log(`  kept schema ${schema}`);
     await db.close();
   }
 }

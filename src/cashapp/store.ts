@@ -4,14 +4,8 @@
  * the use cases beside this file.
  */
 import type { Queryable } from '../db/connection.ts';
-import { termsFromRow, type TermsRow } from '../db/terms.ts';
-import type { IsoDate } from '../domain/dates.ts';
-import type { DocumentType } from '../domain/ledger.ts';
 import type { Cents } from '../domain/money.ts';
-import type {
-  CustomerCandidate, LearnedAccount, MatchProposal, OpenItemCandidate,
-} from '../domain/matching/types.ts';
-import type { Terms } from '../domain/terms.ts';
+import type { MatchProposal } from '../domain/matching/types.ts';
 import type { BankFile } from '../formats/bank/model.ts';
 import type { BankPaymentFacts, StoredPayment } from './receipt-payment.ts';
 
@@ -93,65 +87,6 @@ export async function queueStateOf(tx: Queryable, paymentId: number): Promise<Qu
   const r = await tx.query<{ s: QueueState }>(
     'SELECT queue_state AS s FROM bank_payments WHERE document_id = $1', [paymentId]);
   return r.rows[0]?.s ?? null;
-}
-
-export interface MatchInputs {
-  customers: CustomerCandidate[];
-  openItems: OpenItemCandidate[];
-  learnedAccounts: Map<string, LearnedAccount>;
-}
-
-const NO_TERMS: Terms = { kind: 'net', netDays: 0, discount: null };
-
-/**
- * Everything the engine needs for payments in `currencies`: every customer, every open
- * non-payment item in those currencies, every learned payer account. Set-based reads, one each.
- */
-export async function loadMatchInputs(
-  tx: Queryable, currencies: readonly string[],
-): Promise<MatchInputs> {
-  const terms = new Map<string, Terms>();
-  const t = await tx.query<TermsRow & { code: string }>(
-    'SELECT code, kind, net_days, discount_bp, discount_days FROM terms');
-  for (const row of t.rows) terms.set(row.code, termsFromRow(row));
-  const c = await tx.query<{ id: number; accountNumber: string; name: string }>(
-    'SELECT id, account_number AS "accountNumber", name FROM customers ORDER BY id');
-  const customers: CustomerCandidate[] = c.rows.map((row) => ({
-    id: String(row.id), accountNumber: row.accountNumber, name: row.name, aliases: [],
-    policy: { oldestFirst: false },
-  }));
-  const items = await tx.query<{
-    id: number; customerId: number; number: string; type: DocumentType; documentDate: IsoDate;
-    dueDate: IsoDate; openCents: Cents; amountCents: Cents; currency: string;
-    termsCode: string | null;
-  }>(
-    `SELECT id, customer_id AS "customerId", number, type, document_date AS "documentDate",
-       due_date AS "dueDate", open_cents AS "openCents", amount_cents AS "amountCents",
-       currency, terms_code AS "termsCode"
-     FROM documents
-     WHERE open_cents <> 0 AND type <> 'payment' AND customer_id IS NOT NULL
-       AND currency = ANY($1::text[])
-     ORDER BY customer_id, due_date, id`,
-    [[...currencies]],
-  );
-  const openItems: OpenItemCandidate[] = items.rows.map((i) => ({
-    id: String(i.id), customerId: String(i.customerId), number: i.number, type: i.type,
-    documentDate: i.documentDate, dueDate: i.dueDate, openCents: i.openCents,
-    amountCents: i.amountCents, currency: i.currency,
-    terms: (i.termsCode === null ? undefined : terms.get(i.termsCode)) ?? NO_TERMS,
-  }));
-  return { customers, openItems, learnedAccounts: await loadLearnedAccounts(tx) };
-}
-
-export async function loadLearnedAccounts(tx: Queryable): Promise<Map<string, LearnedAccount>> {
-  const r = await tx.query<{ account: string; ids: number[]; n: number }>(
-    `SELECT payer_account AS account,
-       array_agg(customer_id ORDER BY last_confirmed_at DESC, customer_id) AS ids,
-       sum(confirmations)::bigint AS n
-     FROM payer_mappings GROUP BY payer_account`);
-  return new Map(r.rows.map((row) => [row.account, {
-    payerAccount: row.account, customerIds: row.ids.map(String), confirmations: row.n,
-  }]));
 }
 
 /** A clerk confirmed that `payerAccount` pays for `customerId`. */

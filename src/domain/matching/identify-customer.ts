@@ -82,8 +82,16 @@ export function similarNames(
   return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
+/** Name evidence, computed once per payer name and batch (it does not depend on the items). */
 function nameEvidence(payment: PaymentToMatch, index: MatchIndex, config: MatchConfig) {
   const raw = payment.payer.name ?? '';
+  const key = `${config.fuzzy.nameStrong}|${config.fuzzy.nameWeak}|${raw}`;
+  let found = index.nameEvidence.get(key);
+  if (!found) index.nameEvidence.set(key, found = nameEvidenceOf(raw, index, config));
+  return found.map((e) => ({ ...e }));
+}
+
+function nameEvidenceOf(raw: string, index: MatchIndex, config: MatchConfig): CustomerEvidence[] {
   const name = raw.trim();
   if (name === '') return [];
   const similar = similarNames(raw, index, config).slice(0, 3);

@@ -5,6 +5,7 @@
  * consumed, so that two payments never settle the same open amount twice.
  */
 import type { Cents } from '../money.ts';
+import type { CustomerEvidence } from './identify-customer.ts';
 import { accountKey, documentDigits, documentKey, normalizePayerAccount } from './normalize.ts';
 import { nameForm, type NameForm } from './similarity.ts';
 import type {
@@ -42,6 +43,8 @@ export interface MatchIndex {
   consumedOpen: Map<string, Cents>;
   /** Items other payments of the batch propose to pay: oldest-first leaves them alone. */
   reserved: Set<string>;
+  /** Payer name -> its name evidence: it depends on the customers only, not on the items. */
+  nameEvidence: Map<string, readonly CustomerEvidence[]>;
   /** Lazily built: customer id -> amount -> that customer's items open for exactly that amount. */
   amountsByCustomer: Map<string, Map<number, OpenItemCandidate[]>>;
 }
@@ -89,21 +92,45 @@ export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
     tokenWeight: () => 1,
     consumedOpen: new Map(),
     reserved: new Set(),
+    nameEvidence: new Map(),
     amountsByCustomer: new Map(),
   };
   for (const c of input.customers) {
     index.customersById.set(c.id, c);
     push(index.customersByAccount, accountKey(c.accountNumber), c);
   }
-  for (const item of input.openItems) {
-    if (item.openCents === 0) continue;
+  addOpenItems(index, input.openItems);
+  indexNames(input.customers, index);
+  return index;
+}
+
+/**
+ * Adds open items to an index (those it already holds, by id, are skipped), keeping each
+ * customer's list in the order items arrive. For loading a batch's items in steps.
+ */
+export function addOpenItems(index: MatchIndex, items: readonly OpenItemCandidate[]): void {
+  // Customers that already had items before this call: their lists are sorted again.
+  const seen = new Set<string>();
+  const grown = new Set<string>();
+  for (const item of items) {
+    if (item.openCents === 0 || index.itemsById.has(item.id)) continue;
+    if (!seen.has(item.customerId)) {
+      seen.add(item.customerId);
+      if (index.itemsByCustomer.has(item.customerId)) grown.add(item.customerId);
+    }
     index.itemsById.set(item.id, item);
     push(index.itemsByCustomer, item.customerId, item);
     push(index.itemsByKey, documentKey(item.number), item);
     push(index.itemsByDigits, documentDigits(item.number), item);
+    index.amountsByCustomer.delete(item.customerId);
   }
-  indexNames(input.customers, index);
-  return index;
+  // A customer's items are kept oldest due first, then by id (numeric ids in number order).
+  for (const id of grown) index.itemsByCustomer.get(id)!.sort(dueThenId);
+}
+
+function dueThenId(a: OpenItemCandidate, b: OpenItemCandidate): number {
+  return a.dueDate.localeCompare(b.dueDate) || a.id.length - b.id.length ||
+    a.id.localeCompare(b.id);
 }
 
 /** The item's open amount now: after what this batch has already applied automatically. */

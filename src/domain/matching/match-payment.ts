@@ -182,9 +182,16 @@ export function matchPayments(
   payments: readonly PaymentToMatch[],
   input: MatchBatchInput,
 ): MatchProposal[] {
-  const context: MatchContext = {
+  return matchPaymentsIndexed(payments, {
     index: buildMatchIndex(input), config: input.config, today: input.today,
-  };
+  });
+}
+
+/** `matchPayments` with an index the caller built (and may have filled in steps). */
+export function matchPaymentsIndexed(
+  payments: readonly PaymentToMatch[],
+  context: MatchContext,
+): MatchProposal[] {
   const { index } = context;
   const results = payments.map((p) => {
     const result = matchPayment(p, context);

@@ -14,10 +14,25 @@ export function writeOffTolerance(openCents: number, config: MatchConfig): numbe
   return Math.min(config.writeOffToleranceCents, byPercent);
 }
 
+/**
+ * Memo of `allowedDiscount` per item object: the amount rules ask for the same item, amount and
+ * date many times in a batch, and the calendar arithmetic dominated the engine's time. A pure
+ * function's cache, keyed weakly on the item, so it changes no answer and holds no item alive.
+ */
+const allowedMemo = new WeakMap<OpenItemCandidate, Map<string, Cents>>();
+
 /** The discount the item's terms allow on its open amount when paid on `paidOn`. */
 export function allowedDiscount(item: OpenItemCandidate, open: number, paidOn: IsoDate): Cents {
   if (open <= 0) return 0 as Cents;
-  return discountAllowed(item.terms, item.documentDate, open as Cents, paidOn);
+  let memo = allowedMemo.get(item);
+  if (!memo) allowedMemo.set(item, memo = new Map());
+  const key = `${open}|${paidOn}`;
+  let allowed = memo.get(key);
+  if (allowed === undefined) {
+    allowed = discountAllowed(item.terms, item.documentDate, open as Cents, paidOn);
+    memo.set(key, allowed);
+  }
+  return allowed;
 }
 
 /** The discount the terms would allow had it been paid in time (for unearned discounts). */

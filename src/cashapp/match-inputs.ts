@@ -1,0 +1,112 @@
+/**
+ * Loads what the matching engine needs for one batch of payments, and no more: every customer
+ * (names are matched fuzzily), the learned payer accounts the payments come from, the open items
+ * whose numbers the payments reference (any customer, by the expression indexes of migration
+ * 011), then the open items of the customers any evidence points at. See
+ * src/domain/matching/candidates.ts for why this gives the same answer as every open item.
+ */
+import type { Queryable } from '../db/connection.ts';
+import { termsFromRow, type TermsRow } from '../db/terms.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import type { DocumentType } from '../domain/ledger.ts';
+import type { Cents } from '../domain/money.ts';
+import { candidateCustomers, referenceLookups } from '../domain/matching/candidates.ts';
+import { addOpenItems, buildMatchIndex, type MatchIndex } from '../domain/matching/match-index.ts';
+import { normalizePayerAccount } from '../domain/matching/normalize.ts';
+import type {
+  CustomerCandidate, LearnedAccount, MatchConfig, OpenItemCandidate, PaymentToMatch,
+} from '../domain/matching/types.ts';
+import type { Terms } from '../domain/terms.ts';
+
+const NO_TERMS: Terms = { kind: 'net', netDays: 0, discount: null };
+
+interface ItemRow {
+  id: number; customerId: number; number: string; type: DocumentType; documentDate: IsoDate;
+  dueDate: IsoDate; openCents: Cents; amountCents: Cents; currency: string;
+  termsCode: string | null;
+}
+
+const ITEM_COLUMNS = `id, customer_id AS "customerId", number, type,
+  document_date AS "documentDate", due_date AS "dueDate", open_cents AS "openCents",
+  amount_cents AS "amountCents", currency, terms_code AS "termsCode"`;
+const OPEN_ITEM = `open_cents <> 0 AND type <> 'payment' AND customer_id IS NOT NULL`;
+
+export async function loadTermsTable(tx: Queryable): Promise<Map<string, Terms>> {
+  const t = await tx.query<TermsRow & { code: string }>(
+    'SELECT code, kind, net_days, discount_bp, discount_days FROM terms');
+  return new Map(t.rows.map((row) => [row.code, termsFromRow(row)]));
+}
+
+function toCandidate(i: ItemRow, terms: ReadonlyMap<string, Terms>): OpenItemCandidate {
+  return {
+    id: String(i.id), customerId: String(i.customerId), number: i.number, type: i.type,
+    documentDate: i.documentDate, dueDate: i.dueDate, openCents: i.openCents,
+    amountCents: i.amountCents, currency: i.currency,
+    terms: (i.termsCode === null ? undefined : terms.get(i.termsCode)) ?? NO_TERMS,
+  };
+}
+
+export async function loadCustomerCandidates(tx: Queryable): Promise<CustomerCandidate[]> {
+  const c = await tx.query<{ id: number; accountNumber: string; name: string }>(
+    'SELECT id, account_number AS "accountNumber", name FROM customers ORDER BY id');
+  return c.rows.map((row) => ({
+    id: String(row.id), accountNumber: row.accountNumber, name: row.name, aliases: [],
+    policy: { oldestFirst: false },
+  }));
+}
+
+/** Learned payer accounts, only those of `accounts` (any spelling; normalized here). */
+export async function loadLearnedAccountsOf(
+  tx: Queryable, accounts: readonly string[],
+): Promise<Map<string, LearnedAccount>> {
+  const keys = [...new Set(accounts.map(normalizePayerAccount).filter((a) => a !== ''))];
+  if (keys.length === 0) return new Map();
+  const r = await tx.query<{ account: string; ids: number[]; n: number }>(
+    `SELECT payer_account AS account,
+       array_agg(customer_id ORDER BY last_confirmed_at DESC, customer_id) AS ids,
+       sum(confirmations)::bigint AS n
+     FROM payer_mappings WHERE payer_account = ANY($1::text[]) GROUP BY payer_account`,
+    [keys]);
+  return new Map(r.rows.map((row) => [row.account, {
+    payerAccount: row.account, customerIds: row.ids.map(String), confirmations: row.n,
+  }]));
+}
+
+/**
+ * The engine's index for `payments`: customers and learned accounts, the referenced open items,
+ * then the candidate customers' open items, in `currencies`.
+ */
+export async function loadMatchIndex(
+  tx: Queryable, payments: readonly PaymentToMatch[], config: MatchConfig,
+  lap: (phase: string) => void = () => undefined,
+): Promise<MatchIndex> {
+  const currencies = [...new Set(payments.map((p) => p.currency))];
+  const terms = await loadTermsTable(tx);
+  const lookups = referenceLookups(payments);
+  const referenced = lookups.keys.length + lookups.digits.length === 0 ? [] : (await tx.query<
+    ItemRow>(`SELECT ${ITEM_COLUMNS} FROM documents
+      WHERE ${OPEN_ITEM} AND currency = ANY($3::text[])
+        AND (document_key(number) = ANY($1::text[]) OR document_digits(number) = ANY($2::text[]))
+      ORDER BY customer_id, due_date, id`,
+    [lookups.keys, lookups.digits, currencies])).rows;
+  lap('load referenced items');
+  const customers = await loadCustomerCandidates(tx);
+  const learnedAccounts = await loadLearnedAccountsOf(tx,
+    payments.flatMap((p) => p.payer.account ?? []));
+  lap('load customers');
+  const index = buildMatchIndex({
+    customers, openItems: referenced.map((i) => toCandidate(i, terms)), learnedAccounts,
+  });
+  lap('index customers');
+  const customerIds = candidateCustomers(payments, index, config).map(Number);
+  lap('rank customers');
+  if (customerIds.length === 0) return index;
+  const items = await tx.query<ItemRow>(
+    `SELECT ${ITEM_COLUMNS} FROM documents
+     WHERE customer_id = ANY($1::bigint[]) AND ${OPEN_ITEM} AND currency = ANY($2::text[])
+     ORDER BY customer_id, due_date, id`,
+    [customerIds, currencies]);
+  lap('load candidate items');
+  addOpenItems(index, items.rows.map((i) => toCandidate(i, terms)));
+  return index;
+}
