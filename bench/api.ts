@@ -1,0 +1,223 @@
+// API benchmark:
+//   `npx tsx bench/api.ts [--scale 1] [--connections 100] [--seconds 10] [--schema NAME]`
+//
+// The ledger of bench/generate.ts on PostgreSQL (schema bench_api of DATABASE_URL, or
+// postgres://postgres@127.0.0.1:5432/test; reused when it holds the same scale; --schema uses
+// another bench's generated schema as it is, adding only a bench user and token), served by the
+// real HTTP server in a child process (so the load generator does not share its event loop), its
+// clock on the data's business date. Then, with autocannon at --connections concurrent requests
+// for --seconds each, as an AR manager with an API token:
+//   - the customer list, first page sorted by past due (the customers page);
+//   - the customer account page's API: the account (header + aging strip) and its open items,
+//     over 1,000 customers drawn from the whole book;
+// and, one request at a time, the aging report by customer (JSON). Prints p50/p95/p99 and the
+// targets (p95 < 50 ms; aging < 1 s); exits 1 when one is missed.
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createApiToken } from '../src/auth/create-api-token.ts';
+import { createUser } from '../src/auth/create-user.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Actor } from '../src/db/audit.ts';
+import { openDb, type Db } from '../src/db/connection.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { buildServer } from '../src/http/server.ts';
+import { ensureSummaryDate } from '../src/reports/customer-summary-date.ts';
+import { analyze, DEFAULT_TODAY, GENERATOR_VERSION, generateLedger, sizes } from './generate.ts';
+
+let SCHEMA = 'bench_api';
+const URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/test';
+const NOW = `${DEFAULT_TODAY}T15:00:00.000Z`;
+const actor: Actor = { name: 'bench', kind: 'system', source: 'bench' };
+const log = (s: string): void => void process.stdout.write(s + '\n');
+
+interface Args {
+  scale: number; connections: number; seconds: number; serve: boolean; schema: string | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const value = (name: string, fallback: number): number => {
+    const i = argv.indexOf(name);
+    const n = i < 0 ? fallback : Number(argv[i + 1]);
+    if (!(n > 0)) throw new Error(`${name} must be a positive number`);
+    return n;
+  };
+  const schema = argv.includes('--schema') ? argv[argv.indexOf('--schema') + 1] : undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('--schema');
+  return { scale: value('--scale', 1), connections: value('--connections', 100),
+    seconds: value('--seconds', 10), serve: argv.includes('--serve'), schema };
+}
+
+const dbUrl = (): string => process.env.DATABASE_URL ?? URL_DEFAULT;
+
+/** The bench schema at `scale`: reused when it matches, else generated (minutes at scale 1). */
+async function prepare(scale: number, given: string | undefined): Promise<Db> {
+  if (given !== undefined) {
+    SCHEMA = given;
+    log(`PostgreSQL: using schema ${SCHEMA} as it is`);
+    return openDb({ url: dbUrl(), schema: SCHEMA, poolMax: 4 });
+  }
+  const admin = await openDb({ url: dbUrl(), poolMax: 1 });
+  const info = await admin.query<{ scale: string; today: string; version: string }>(
+    `SELECT scale::text, today::text, version FROM ${SCHEMA}.bench_info`,
+  ).catch(() => ({ rows: [] }));
+  const row = info.rows[0];
+  const reuse = row && Number(row.scale) === scale && row.today === DEFAULT_TODAY
+    && row.version === GENERATOR_VERSION;
+  if (!reuse) await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await admin.close();
+  const db = await openDb({ url: dbUrl(), schema: SCHEMA, poolMax: 4 });
+  await migrate(db);
+  if (reuse) {
+    log(`PostgreSQL: reusing schema ${SCHEMA} (scale ${scale})`);
+    return db;
+  }
+  const s = sizes(scale);
+  log(`PostgreSQL schema ${SCHEMA}: generating ${s.customers} customers, ~${s.invoices} ` +
+    'invoices...');
+  const started = performance.now();
+  await generateLedger(db, { scale, today: DEFAULT_TODAY,
+    onStep: (step, ms) => log(`  ${step.padEnd(44)} ${(ms / 1000).toFixed(1).padStart(7)} s`) });
+  await analyze(db);
+  await db.query(`CREATE TABLE bench_info AS
+    SELECT $1::numeric AS scale, $2::date AS today, $3::text AS version`,
+  [scale, DEFAULT_TODAY, GENERATOR_VERSION]);
+  log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return db;
+}
+
+/** A fresh API token of an AR manager (the whole book). */
+async function managerToken(db: Db): Promise<string> {
+  const exists = await db.query(`SELECT 1 FROM users WHERE username = 'bench-manager'`);
+  if (exists.rows.length === 0) {
+    const r = await createUser(db, actor, { username: 'bench-manager', role: 'ar_manager',
+      displayName: 'Bench Manager', password: 'bench password long' });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+  }
+  const t = await createApiToken(db, actor, { owner: 'bench-manager', name: 'bench' },
+    new Date(NOW));
+  if (!t.ok) throw new Error(JSON.stringify(t.error));
+  return t.value.secret;
+}
+
+/** Child mode: the server on the bench schema, on a free port it prints as "port N". */
+async function serve(): Promise<void> {
+  const db = await openDb({ url: dbUrl(), schema: SCHEMA, poolMax: 20 });
+  const app = await buildServer({ db, config: loadConfig({}), clock: { now: () => new Date(NOW) } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  log(`port ${typeof address === 'object' && address ? address.port : 0}`);
+  process.on('SIGTERM', () => void app.close().then(() => db.close()).then(() => process.exit(0)));
+}
+
+async function startChild(): Promise<{ base: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname,
+    '--serve', '--schema', SCHEMA], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, stop: () => void child.kill('SIGTERM') };
+}
+
+interface Instance { on(event: 'response', fn: (c: unknown, status: number, bytes: number,
+  ms: number) => void): void }
+type Autocannon = ((opts: Record<string, unknown>, done: (e: unknown, r: {
+  non2xx: number; errors: number; timeouts: number; requests: { total: number } }) => void)
+  => Instance);
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+interface Figures { label: string; n: number; p50: number; p95: number; p99: number; bad: number }
+
+/** autocannon over `paths` (round-robin per connection), latencies of every response. */
+function load(base: string, token: string, label: string, paths: string[], a: Args) {
+  return new Promise<Figures>((resolve, reject) => {
+    const times: number[] = [];
+    let next = 0;
+    const instance = autocannon({
+      url: base, connections: a.connections, duration: a.seconds,
+      headers: { authorization: `Bearer ${token}` },
+      requests: [{ setupRequest: (req: { path: string }) => {
+        req.path = paths[next++ % paths.length]!;
+        return req;
+      } }],
+    }, (e, r) => {
+      if (e) return reject(e);
+      times.sort((x, y) => x - y);
+      resolve({ label, n: r.requests.total, p50: percentile(times, 50), p95: percentile(times, 95),
+        p99: percentile(times, 99), bad: r.non2xx + r.errors + r.timeouts });
+    });
+    instance.on('response', (_c, _status, _bytes, ms) => times.push(ms));
+  });
+}
+
+async function agingTimes(base: string, token: string, runs: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now();
+    const r = await fetch(`${base}/api/v1/aging?by=customer`,
+      { headers: { authorization: `Bearer ${token}` } });
+    const body = (await r.json()) as { rows?: unknown[] };
+    if (!r.ok || !body.rows) throw new Error(`aging answered ${r.status}`);
+    if (i > 0) ms.push(performance.now() - started); // run 0 warms the caches
+  }
+  return ms.sort((x, y) => x - y);
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  if (a.schema !== undefined) SCHEMA = a.schema;
+  if (a.serve) return serve();
+  const db = await prepare(a.scale, a.schema);
+  // The summaries' past due moves to the server's business date once, before timing.
+  await ensureSummaryDate(db, DEFAULT_TODAY);
+  const token = await managerToken(db);
+  const sample = await db.query<{ id: number }>(
+    'SELECT id FROM customers ORDER BY hashint8(id) LIMIT 1000');
+  const stats = await db.query<{ customers: number; open: number }>(`SELECT
+    (SELECT count(*)::int FROM customers) AS customers,
+    (SELECT count(*)::int FROM documents WHERE open_cents <> 0) AS open`);
+  await db.close();
+  log(`${stats.rows[0]!.customers} customers, ${stats.rows[0]!.open} open items; ` +
+    `${a.connections} connections, ${a.seconds} s per case`);
+  const server = await startChild();
+  try {
+    const ids = sample.rows.map((r) => r.id);
+    const cases: Figures[] = [
+      await load(server.base, token, 'customer list, first page by past due',
+        ['/api/v1/customers?sort=pastDue&dir=desc&limit=50'], a),
+      await load(server.base, token, 'customer account (header + aging strip)',
+        ids.map((id) => `/api/v1/customers/${id}`), a),
+      await load(server.base, token, 'customer open items',
+        ids.map((id) => `/api/v1/customers/${id}/items?status=open`), a),
+    ];
+    let failed = false;
+    for (const c of cases) {
+      const ok = c.p95 < 50 && c.bad === 0;
+      failed ||= !ok;
+      log(`${c.label.padEnd(42)} ${String(c.n).padStart(7)} req  p50 ${c.p50.toFixed(1)} ms  ` +
+        `p95 ${c.p95.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms  errors ${c.bad}  ` +
+        `${ok ? 'ok' : 'MISSED'} (p95 < 50 ms)`);
+    }
+    const aging = await agingTimes(server.base, token, 5);
+    const agingOk = (aging.at(-1) ?? Infinity) < 1000;
+    failed ||= !agingOk;
+    log(`${'aging by customer (JSON), one at a time'.padEnd(42)} ${String(aging.length)
+      .padStart(7)} req  median ${percentile(aging, 50).toFixed(0)} ms  max ` +
+      `${(aging.at(-1) ?? NaN).toFixed(0)} ms  ${agingOk ? 'ok' : 'MISSED'} (< 1 s)`);
+    process.exitCode = failed ? 1 : 0;
+  } finally {
+    server.stop();
+  }
+}
+
+await main();
