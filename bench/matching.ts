@@ -164,7 +164,8 @@ async function speed(): Promise<void> {
     console.log(`  matched ${payments} payments in ${seconds.toFixed(1)} s: ` +
       `${(payments / seconds).toFixed(0)} payments/s end to end (${auto} applied ` +
       `automatically, ${apps.rows[0]!.n} application rows written)`);
-    console.log(`  phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`)
+    console.log(`  phases: ${[...phases].map(([p, ms]) => (p.startsWith('payments')
+      ? `(${ms} ${p})` : `${p} ${(ms / 1000).toFixed(1)} s`))
       .join(', ')}`);
     for (const [k, ms] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
       console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`);

@@ -29,7 +29,7 @@ async function applicationsTo(documentId: number) {
 }
 
 describe('automatic applications, set-based', () => {
-  it('applies several payments of one file together, each with its own journal entry', async () => {
+  it('applies several payments of one file together, with one summarized entry', async () => {
     const r = await importFile('batch-1.csv', [
       '201,1,7001,525.00,Harbor Freight Lines,,,2024-03-18,INV-1006:525.00,',
       '201,2,7002,330.75,Harbor Freight Lines,,,2024-03-18,INV-9001:330.75,',
@@ -43,11 +43,13 @@ describe('automatic applications, set-based', () => {
       expect(await applicationsTo(seeded.docs.get(n)!)).toMatchObject({
         n: 1, method: 'remittance_lines' });
     }
-    const entries = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM journal_entries e JOIN applications a
-         ON a.id = e.application_id
-       WHERE a.credit_id = ANY($1::bigint[]) AND e.kind = 'application'`, [r.value.paymentIds]);
-    expect(entries.rows[0]!.n).toBe(3);
+    const entries = await db.query<{ account: string; cents: number }>(
+      `SELECT l.account, l.amount_cents AS cents FROM journal_entries e
+       JOIN journal_lines l ON l.entry_id = e.id
+       WHERE e.kind = 'cashapp_applications' ORDER BY l.account`);
+    // 525.00 + 330.75 + 777.00 moved from unapplied cash to AR control, one entry.
+    expect(entries.rows).toEqual([{ account: 'ar_control', cents: -163275 },
+      { account: 'unapplied_cash', cents: 163275 }]);
     const audit = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM audit_log WHERE action = 'credit.apply'
          AND entity_id = ANY($1::text[])`, [r.value.paymentIds.map(String)]);

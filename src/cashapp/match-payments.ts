@@ -120,7 +120,8 @@ export async function matchPaymentsInTx(
     applied.set(payment.id, await applyOneByOne(tx, actor, payment, proposal, shape));
     oneByOne++;
   }
-  lap(`apply (one by one: ${oneByOne})`);
+  lap('apply (one by one)');
+  profile?.('payments applied one by one', oneByOne);
   const summary = await record(tx, actor, payments, proposals, shapes, applied);
   lap('proposals and queue');
   return ok(summary);

@@ -1,16 +1,17 @@
 /**
  * Writes a checked batch of automatic applications with set-based statements: the payments'
  * customers, every application, the discount and write-off documents with their applications,
- * every journal entry and line, the open amounts and the audit records, one statement each.
+ * the open amounts and the audit records, one statement each, and a summarized journal entry.
  * The rows are those apply-credit writes (src/ledger/apply-credit.ts), so reversals, returns and
  * `arc verify` treat them alike.
  */
 import type { Actor } from '../db/audit.ts';
 import type { Queryable } from '../db/connection.ts';
 import { addToOpenCents, type LedgerDocument } from '../db/documents.ts';
+import { insertJournalEntry } from '../db/journal.ts';
 import {
-  applicationJournalLines, documentJournalLines, type CreditType, type DebitType,
-  type JournalLine,
+  applicationJournalLines, documentJournalLines, summarizeLines, type CreditType,
+  type DebitType, type JournalLine,
 } from '../domain/ledger.ts';
 import type { Cents } from '../domain/money.ts';
 import { adjustmentExternalId, type ApplyCreditInput } from '../ledger/apply-credit.ts';
@@ -51,30 +52,24 @@ async function insertApplicationRows(
   return new Map(r.rows.map((x) => [`${x.creditId}:${x.debitId}`, x.id]));
 }
 
+/**
+ * The journal of the batch, as the bulk importers write it (docs/ledger.md): one summarized
+ * entry per applied-on date, kind `cashapp_applications`, over every application, discount and
+ * write-off of the batch. Per-line entries made one statement of thousands of lines, and the
+ * balance trigger's check over them, the slowest part of the batch.
+ */
 async function insertEntries(tx: Queryable, actor: Actor, entries: Entry[]): Promise<void> {
-  const live = entries.filter((e) => e.lines.length > 0);
-  if (live.length === 0) return;
-  const r = await tx.query<{ id: number; documentId: number | null; applicationId: number | null }>(
-    `INSERT INTO journal_entries (effective_date, kind, document_id, application_id, created_by)
-     SELECT d, k, doc, app, $5 FROM unnest($1::date[], $2::text[], $3::bigint[], $4::bigint[])
-       WITH ORDINALITY AS x(d, k, doc, app, n)
-     ORDER BY n
-     RETURNING id, document_id AS "documentId", application_id AS "applicationId"`,
-    [live.map((e) => e.date), live.map((e) => e.kind), live.map((e) => e.documentId),
-      live.map((e) => e.applicationId), actor.name]);
-  // Each entry here names exactly one application or one document: that finds its id.
-  const key = (doc: number | null, app: number | null) => `${doc ?? ''}:${app ?? ''}`;
-  const ids = new Map(r.rows.map((x) => [key(x.documentId, x.applicationId), x.id]));
-  const cols: unknown[][] = [[], [], [], [], []];
-  live.forEach((e) => e.lines.forEach((l, i) => {
-    cols[0]!.push(ids.get(key(e.documentId, e.applicationId))); cols[1]!.push(i + 1);
-    cols[2]!.push(l.account);
-    cols[3]!.push(l.currency); cols[4]!.push(l.amountCents);
-  }));
-  await tx.query(
-    `INSERT INTO journal_lines (entry_id, line_no, account, currency, amount_cents)
-     SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::char(3)[], $5::bigint[])`,
-    cols);
+  const byDate = new Map<string, JournalLine[]>();
+  for (const e of entries) {
+    byDate.set(e.date, byDate.get(e.date) ?? []).get(e.date)!.push(...e.lines);
+  }
+  for (const [date, lines] of [...byDate].sort((x, y) => x[0].localeCompare(y[0]))) {
+    const n = entries.filter((e) => e.date === date).length;
+    await insertJournalEntry(tx, {
+      effectiveDate: date, kind: 'cashapp_applications', createdBy: actor.name,
+      memo: `automatic cash application: ${n} applications and adjustments`,
+    }, summarizeLines(lines));
+  }
 }
 
 interface AdjustmentSpec {
