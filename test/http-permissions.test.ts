@@ -45,6 +45,20 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/cashapp/payments/:id/apply': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/notes': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/state': 'Y Y . . Y . .',
+  // Collections (src/http/routes/collections.ts).
+  'GET /api/v1/worklist':            'Y Y Y Y . . .',
+  'GET /api/v1/customers/:id/activities':  'Y Y Y Y Y Y Y',
+  'POST /api/v1/customers/:id/activities':  'Y Y Y Y . . .',
+  'POST /api/v1/customers/:id/promises':  'Y Y Y Y . . .',
+  'POST /api/v1/customers/:id/disputes':  'Y Y Y Y . . .',
+  'PATCH /api/v1/disputes/:id':      'Y Y Y Y . . .',
+  'POST /api/v1/customers/:id/statement-emails':  'Y Y Y Y . . .',
+  'POST /api/v1/customers/:id/escalations':  'Y Y Y Y . . .',
+  'POST /api/v1/customers/:id/write-off-requests':  'Y Y Y Y . . .',
+  'POST /api/v1/write-off-requests/:id/decision':  'Y Y Y . . . .',
+  'GET /api/v1/dunning/preview':     'Y Y Y . . . .',
+  'POST /api/v1/dunning/runs':       'Y Y Y . . . .',
+  'POST /api/v1/promises/evaluations':  'Y Y Y . . . .',
   // The web app and its SPA fallback (index.html for any other GET).
   'GET /*':                           'public',
 };
