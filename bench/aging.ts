@@ -161,7 +161,7 @@ async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
 async function explain(db: Db, asOf: string): Promise<void> {
   const sql = buildAgingSql('customer', 'due', DEFAULT_THRESHOLDS.length + 2).summary;
   const r = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
-    [asOf, 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null]);
+    [asOf, 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null, null]);
   log(`\nEXPLAIN ANALYZE as of ${asOf}:`);
   for (const row of r.rows) log(`  ${row['QUERY PLAN']}`);
 }
