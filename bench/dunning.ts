@@ -25,7 +25,8 @@ try {
     await tx.query('DELETE FROM dunning_runs');
     await tx.query(`DELETE FROM activities WHERE source = 'dunning'`);
   });
-  await db.query('VACUUM ANALYZE dunning_sends');
+  for (const t of ['dunning_sends', 'dunning_messages', 'activities', 'tasks', 'customers',
+    'documents']) await db.query(`VACUUM ANALYZE ${t}`);
   const customers = await db.query<{ n: number }>(
     `SELECT count(DISTINCT customer_id)::int AS n FROM documents WHERE open_cents > 0
        AND customer_id IS NOT NULL`);

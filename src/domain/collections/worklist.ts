@@ -5,8 +5,12 @@ import { monthDay, wholeMoney } from './format.ts';
 // likely to bring in. Amounts already promised or in dispute are not collectible today, so they
 // do not drive the rank (they stay in the aging, which is another report).
 
-/** Open debit items of one account that fall due on one date (the database groups by date). */
+/**
+ * Open debit items of one account grouped by due date, or by age bucket (WORKLIST_BUCKET_FLOORS)
+ * for past-due items: the ranking reads nothing finer than the bucket.
+ */
 export interface DueGroup {
+  /** The due date; for a bucket, its oldest item's. */
   dueDate: IsoDate;
   openCents: number;
   /** Of `openCents`, the part under an open dispute. */
@@ -85,7 +89,9 @@ export interface WorklistEntry {
   reason: string;
 }
 
-const BUCKET_FLOORS = [1, 31, 61, 91] as const;
+/** Lower bounds (days past due) of the age buckets 1-30, 31-60, 61-90, 91+. */
+export const WORKLIST_BUCKET_FLOORS = [1, 31, 61, 91] as const;
+const BUCKET_FLOORS = WORKLIST_BUCKET_FLOORS;
 
 function bucketOf(daysPastDue: number): 0 | 1 | 2 | 3 {
   if (daysPastDue >= 91) return 3;
@@ -94,18 +100,30 @@ function bucketOf(daysPastDue: number): 0 | 1 | 2 | 3 {
   return 0;
 }
 
+/** Days from each date to `asOf`, computed once per distinct date (a portfolio has few). */
+function daysTo(asOf: IsoDate): (date: IsoDate) => number {
+  const memo = new Map<IsoDate, number>();
+  return (date) => {
+    let n = memo.get(date);
+    if (n === undefined) memo.set(date, n = daysBetween(date, asOf));
+    return n;
+  };
+}
+
 /** Collectible past due per bucket: open minus disputed minus promised, oldest first. */
-export function collectibleByBucket(a: WorklistAccount, asOf: IsoDate): number[] {
+export function collectibleByBucket(
+  a: WorklistAccount, asOf: IsoDate, pastDue: (date: IsoDate) => number = daysTo(asOf),
+): number[] {
   const buckets = [0, 0, 0, 0];
   let unassigned = a.promisedUnassignedCents;
-  const pastDue = a.groups.filter((g) => g.dueDate < asOf)
+  const due = a.groups.filter((g) => g.dueDate < asOf)
     .sort((x, y) => (x.dueDate < y.dueDate ? -1 : x.dueDate > y.dueDate ? 1 : 0));
-  for (const g of pastDue) {
+  for (const g of due) {
     let collectible = Math.max(0, g.openCents - g.disputedCents - g.promisedCents);
     const covered = Math.min(collectible, unassigned);
     collectible -= covered;
     unassigned -= covered;
-    buckets[bucketOf(daysBetween(g.dueDate, asOf))]! += collectible;
+    buckets[bucketOf(pastDue(g.dueDate))]! += collectible;
   }
   return buckets;
 }
@@ -130,7 +148,10 @@ function pastDueSignal(a: WorklistAccount, buckets: number[], w: WorklistWeights
   };
 }
 
-function signals(a: WorklistAccount, asOf: IsoDate, w: WorklistWeights, buckets: number[]) {
+function signals(
+  a: WorklistAccount, asOf: IsoDate, w: WorklistWeights, buckets: number[],
+  pastDue: (date: IsoDate) => number,
+) {
   const out: Signal[] = [pastDueSignal(a, buckets, w)];
   if (a.brokenPromise) {
     out.push({ points: w.brokenPromise,
@@ -147,14 +168,14 @@ function signals(a: WorklistAccount, asOf: IsoDate, w: WorklistWeights, buckets:
     out.push({ points: a.openDisputes * w.openDispute,
       text: `${a.openDisputes} open dispute${a.openDisputes === 1 ? '' : 's'}` });
   }
-  const since = a.lastContactOn === null ? null : daysBetween(a.lastContactOn, asOf);
+  const since = a.lastContactOn === null ? null : pastDue(a.lastContactOn);
   const contactDays = Math.min(w.contactDaysMax, since ?? w.contactDaysMax);
   if (contactDays > 0 && buckets.some((c) => c > 0)) {
     out.push({ points: contactDays * w.perDaySinceContact,
       text: since === null ? 'never contacted' : `no contact in ${since} days` });
   }
   const large = a.groups.filter((g) => g.dueDate >= asOf
-    && daysBetween(asOf, g.dueDate) <= w.largeItemDays
+    && -pastDue(g.dueDate) <= w.largeItemDays
     && g.largestOpenCents - g.disputedCents >= w.largeItemCentsMin)
     .sort((x, y) => y.largestOpenCents - x.largestOpenCents)[0];
   if (large) {
@@ -175,10 +196,11 @@ export function rankWorklist(
   weights: WorklistWeights = DEFAULT_WORKLIST_WEIGHTS,
 ): WorklistEntry[] {
   const entries: WorklistEntry[] = [];
+  const pastDue = daysTo(asOf);
   for (const a of accounts) {
     if (a.placedWithAgency) continue;
-    const buckets = collectibleByBucket(a, asOf);
-    const found = signals(a, asOf, weights, buckets);
+    const buckets = collectibleByBucket(a, asOf, pastDue);
+    const found = signals(a, asOf, weights, buckets, pastDue);
     const score = Math.round(found.reduce((s, x) => s + x.points, 0) * 100) / 100;
     if (score <= 0) continue;
     const oldestDue = a.groups.filter((g) => g.dueDate < asOf
@@ -188,7 +210,7 @@ export function rankWorklist(
       customerId: a.customerId, accountNumber: a.accountNumber, name: a.name,
       collector: a.collector, currency: a.currency, score,
       collectiblePastDueCents: buckets.reduce((s, c) => s + c, 0),
-      daysPastDueMax: oldestDue === null ? 0 : daysBetween(oldestDue, asOf),
+      daysPastDueMax: oldestDue === null ? 0 : pastDue(oldestDue),
       reason: found.filter((s) => s.text !== '').map((s) => s.text).join(', '),
     });
   }
