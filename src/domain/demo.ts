@@ -13,6 +13,7 @@
  */
 import { addDays, addMonths, daysBetween, daysInMonth, endOfMonth, isIsoDate } from './dates.ts';
 import type { IsoDate } from './dates.ts';
+import { IMPORT_COLUMNS } from './import-rows.ts';
 import type { PaymentMethod } from './ledger.ts';
 import { allocate, formatAmount } from './money.ts';
 import { assert } from './result.ts';
@@ -35,21 +36,8 @@ export const DEMO_KINDS: readonly DemoKind[] = [
   'customers', 'invoices', 'payments', 'applications',
 ];
 
-export const DEMO_COLUMNS: Record<DemoKind, readonly string[]> = {
-  customers: [
-    'account_number', 'name', 'parent_account', 'terms', 'credit_limit', 'currency', 'collector',
-    'sales_rep', 'region', 'contact_name', 'email', 'phone',
-  ],
-  invoices: [
-    'account_number', 'number', 'type', 'date', 'due_date', 'amount', 'currency', 'po_number',
-    'order_number',
-  ],
-  payments: [
-    'account_number', 'method', 'reference', 'received_on', 'amount', 'currency', 'payer_name',
-    'memo',
-  ],
-  applications: ['account_number', 'payment_reference', 'document_number', 'amount', 'applied_on'],
-};
+/** The demo files carry every column an import file may have. */
+export const DEMO_COLUMNS: Record<DemoKind, readonly string[]> = IMPORT_COLUMNS;
 
 /** Months of history: the current month and the 14 before it. */
 export const DEMO_MONTHS = 15;
