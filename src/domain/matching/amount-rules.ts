@@ -94,7 +94,7 @@ function combinations(
 
 function combinationConfidence(rate: number): number {
   if (rate < 0.01) return SCORE.combinationLikely;
-  if (rate < 0.03) return SCORE.combinationFair;
+  if (rate < 0.05) return SCORE.combinationFair;
   if (rate < 0.1) return SCORE.combinationWeak;
   return SCORE.combinationUnlikely;
 }
@@ -181,7 +181,7 @@ export function matchByAmount(
   }
   if (fits.exact.length > 1) return duplicates(fits.exact, target, ctx, policy);
   const all = [...fits.combos, ...fits.discounted, ...fits.discountedCombos];
-  if (all.length === 1) return single(all[0]!, fits, target, ctx);
+  if (all.length === 1) return single(all[0]!, fits, target, ctx, policy);
   if (all.length > 1) {
     const listed = all.slice(0, 2).map((c) => numbers(c.items)).join(' or ');
     return ambiguous(`amount ${amount} fits more than one set of items (${listed}): not guessed`);
@@ -206,13 +206,15 @@ function duplicates(
     rule: 'exact_amount',
     settlements: settleAll({ items: [oldest], discounts: [] }, (i) => openOf(ctx.index, i),
       ctx.config),
-    confidence: oldestFirstConfidence(policy, ctx.config),
+    confidence: Math.min(oldestFirstConfidence(policy, ctx.config, target),
+      SCORE.duplicateOldest),
     reasons: [`${reason}; the oldest, ${oldest.number}, by the customer's oldest-first policy`],
     confirmed: false,
   };
 }
 
-function single(c: Candidate, fits: Fits, target: number, ctx: AmountContext): AmountMatch {
+function single(c: Candidate, fits: Fits, target: number, ctx: AmountContext,
+  policy: CustomerPolicy): AmountMatch {
   const open = (i: OpenItemCandidate) => openOf(ctx.index, i);
   const discounted = c.discounts.some((d) => d > 0);
   const settlements = settleAll(c, open, ctx.config);
@@ -235,6 +237,10 @@ function single(c: Candidate, fits: Fits, target: number, ctx: AmountContext): A
       `${c.items.length} of ${fits.count} open items (${numbers(c.items)}), the only ` +
       `combination that fits; chance of a coincidental fit ~${chance}%`,
   ];
+  if (policy.oldestFirst && target % 10000 === 0) {
+    confidence = Math.min(confidence, SCORE.exactRoundOnAccount);
+    reasons.push('a round amount from a customer who pays on account may fit by chance');
+  }
   if (!fits.combosComplete) {
     confidence = Math.min(confidence, SCORE.combinationIncomplete);
     reasons.push('the combination search hit its limit, so the fit may not be unique');
@@ -289,8 +295,16 @@ function nearMatch(target: number, items: OpenItemCandidate[], ctx: AmountContex
   };
 }
 
-export function oldestFirstConfidence(policy: CustomerPolicy, config: MatchConfig): number {
-  return policy.oldestFirstAutoApply ? config.autoApplyConfidenceMin : SCORE.oldestFirst;
+/**
+ * Oldest-first applies itself only where the customer agreed to it, and only to a whole-dollar
+ * amount: a lump sum on account is round, while an amount with cents that fits none of the items
+ * is more likely a short or over payment of particular items, which a clerk should see.
+ */
+export function oldestFirstConfidence(
+  policy: CustomerPolicy, config: MatchConfig, target: number,
+): number {
+  return policy.oldestFirstAutoApply && target % 100 === 0 ? config.autoApplyConfidenceMin
+    : SCORE.oldestFirst;
 }
 
 /**
@@ -325,7 +339,7 @@ export function oldestFirst(
   return {
     rule: 'oldest_first',
     settlements,
-    confidence: oldestFirstConfidence(policy, ctx.config),
+    confidence: oldestFirstConfidence(policy, ctx.config, target),
     reasons: [`no item or combination fits ${money(target)}; applied oldest first to ` +
       `${paid.length} item(s) by the customer's policy` +
       (policy.oldestFirstAutoApply ? ' (agreed for automatic application)' : '')],

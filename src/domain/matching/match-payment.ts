@@ -39,6 +39,30 @@ const CANDIDATE_GAP = 30;
 /** Another candidate whose items fit this well, and who is this plausible, makes a rival. */
 const RIVAL_MARGIN = 10;
 const RIVAL_CUSTOMER_MIN = 50;
+/** A payer account shared by many customers (a payment service): all of them are tried. */
+const SHARED_CANDIDATES_MAX = 200;
+
+function sharedOnly(c: RankedCustomer): boolean {
+  return c.evidence.length > 0 && c.evidence.every((e) => e.kind === 'shared_account');
+}
+
+/**
+ * A payment from an account shared by many customers, with nothing else to say who paid: when
+ * the amount is exactly the open balance of one item of exactly one of them (net of an allowed
+ * discount included), that customer paid. A combination or a near amount is not enough.
+ */
+function identifyByAmount(tried: Scored[]): void {
+  const exact = (t: Scored) => t.choice.confirmed && t.choice.settlements.length === 1 &&
+    !t.choice.settlements[0]!.deduction && t.choice.settlements[0]!.excessCents === 0 &&
+    t.choice.settlements[0]!.allocation.writeOffCents === 0 &&
+    (t.choice.rule === 'exact_amount' || t.choice.rule === 'discounted_amount');
+  const fits = tried.filter(exact);
+  if (fits.length !== 1) return;
+  const t = fits[0]!;
+  t.customerConfidence = Math.max(t.customerConfidence, SCORE.sharedAccountAmountUnique);
+  t.customerReasons.push(`of the ${tried.length} customers this payer account pays for, only ` +
+    'this one has an open item of exactly this amount');
+}
 
 /** Step 2 for one customer: references first, then the amount, then oldest-first. */
 function chooseItems(
@@ -121,14 +145,17 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
   }
   if (payment.amountCents <= 0) return noCustomer(payment, ['not a positive amount']);
   const ctx: AmountContext = { index, config, paidOn: payment.valueDate || context.today };
+  const shared = sharedOnly(best);
   const tried = ranking.candidates
     .filter((c) => c.confidence > 0 && c.confidence >= best.confidence - CANDIDATE_GAP)
-    .slice(0, CANDIDATES_MAX)
+    .filter((c) => !shared || sharedOnly(c))
+    .slice(0, shared ? SHARED_CANDIDATES_MAX : CANDIDATES_MAX)
     .map((c) => {
       const customer = index.customersById.get(c.customerId)!;
       const choice = chooseItems(payment, refs, customer, ctx);
       return score(c, customer, choice, ranking, payment.payer.name?.trim() ?? '');
     });
+  if (shared) identifyByAmount(tried);
   tried.sort((a, b) => overall(b) - overall(a) || b.customerConfidence - a.customerConfidence);
   const chosen = tried[0]!;
   const rival = tried.slice(1).find((t) => t.choice.confirmed &&

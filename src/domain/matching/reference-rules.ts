@@ -10,7 +10,8 @@ import {
 import { openItemsOf, openOf } from './match-index.ts';
 import type { DocumentReference, PaymentReferences } from './references.ts';
 import {
-  allowedDiscount, discountTaken, settle, shortReason, writeOffTolerance, type Settlement,
+  allowedDiscount, discountTaken, settle, shortReason, termsDiscount, writeOffTolerance,
+  type Settlement,
 } from './residuals.ts';
 import { resolveForCustomer, type Resolution } from './resolve.ts';
 import { SCORE } from './scores.ts';
@@ -127,8 +128,10 @@ function settleLine(r: Resolution, cashWanted: number, extraReason: string | und
   // The part of the shortfall a stated adjustment explains is not a discount.
   const adjusted = Math.max(0, -(line.adjustmentCents ?? 0));
   const shortfall = open - cashWanted - adjusted;
+  // A discount the line does not state is granted only when it explains the shortfall.
+  const unstatedFits = shortfall - allowed <= writeOffTolerance(open, ctx.config);
   const granted = stated > 0 ? Math.min(stated, allowed, Math.max(0, open - cashWanted))
-    : discountTaken(shortfall, allowed);
+    : unstatedFits ? discountTaken(shortfall, allowed) : 0;
   const reason = shortReason(item, open, open - cashWanted - granted,
     adjustmentReason || (stated > allowed ? 'unearned_discount' : undefined));
   const s = settle(item, open, cash, granted, reason, ctx.config);
@@ -343,6 +346,8 @@ function shortOfTotals(target: number, items: OpenItemCandidate[], opens: number
   const net = opens.reduce((s, o, k) => s + o - allowed[k]!, 0);
   const discounts = target <= net ? allowed : opens.map(() => 0);
   const needed = opens.map((o, k) => o - discounts[k]!);
+  const late = lateDiscount(target, items, opens, discounts, needed, named, resolved, result, ctx);
+  if (late) return late;
   // The residual lands on the largest item; the others are paid in full.
   const order = items.map((_, k) => k).sort((a, b) => needed[b]! - needed[a]! || a - b);
   const largest = order[0]!;
@@ -372,5 +377,59 @@ function shortOfTotals(target: number, items: OpenItemCandidate[], opens: number
     confidence = SCORE.conflictingAmount;
     reasons.push(`but ${money(target)} is exactly the open balance of ${other.number}`);
   }
+  const swapped = residual.deduction ? wrongNumber(target, items, needed, customer, payment, ctx,
+    taken) : undefined;
+  if (swapped) {
+    confidence = Math.min(confidence, SCORE.conflictingAmount);
+    reasons.push(`but with ${swapped.other.number} instead of ${swapped.named.number} the ` +
+      'amount ties exactly: a wrong invoice number?');
+  }
   return result(settlements, confidence, reasons, !residual.deduction);
+}
+
+/**
+ * A named item whose number is probably wrong: paying every other named item in full leaves
+ * exactly the open amount (or net of its allowed discount) of an unnamed open item.
+ */
+function wrongNumber(target: number, items: OpenItemCandidate[], needed: number[],
+  customer: CustomerCandidate, payment: PaymentToMatch, ctx: AmountContext,
+  taken: ReadonlySet<string>) {
+  const total = needed.reduce((s, n) => s + n, 0);
+  for (const [k, named] of items.entries()) {
+    const rest = target - (total - needed[k]!);
+    const other = otherItemWithAmount(rest, customer, payment, ctx, taken);
+    if (other) return { named, other };
+  }
+  return undefined;
+}
+
+/**
+ * The payment is short of the named items by exactly the early-payment discount one of them
+ * would have allowed had it been paid in time: that item carries an `unearned_discount`
+ * deduction for the collector (never a write-off). Two items that fit make it a clerk's call.
+ */
+function lateDiscount(target: number, items: OpenItemCandidate[], opens: number[],
+  discounts: number[], needed: number[], named: string, resolved: Resolution[],
+  result: (s: Settlement[], c: number, r: string[], confirmed: boolean) => AmountMatch,
+  ctx: AmountContext): AmountMatch | undefined {
+  const shortBy = needed.reduce((s, n) => s + n, 0) - target;
+  const fits = items.map((item, k) => k).filter((k) => {
+    if (discounts[k]! > 0) return false;
+    const late = termsDiscount(items[k]!, opens[k]!);
+    return late > 0 && discountTaken(shortBy, late) === shortBy && shortBy <= late;
+  });
+  if (fits.length === 0 || shortBy <= 0) return undefined;
+  const k = fits[0]!;
+  const settlements = items.map((item, j) => settle(item, opens[j]!,
+    j === k ? needed[j]! - shortBy : needed[j]!, discounts[j]!, 'unearned_discount', ctx.config));
+  const reasons = [`remittance ${named}; amount ${money(target)} is short by ${money(shortBy)}, ` +
+    `the discount ${items[k]!.number}'s terms allowed only until its discount date: a deduction ` +
+    'for the collector'];
+  if (fits.length > 1) {
+    reasons.push(`${fits.map((j) => items[j]!.number).join(' and ')} both fit: not guessed`);
+    return result(settlements, SCORE.lineInconsistent, reasons, false);
+  }
+  const confidence = Math.min(SCORE.shortPayExplained, baseConfidence(resolved, SCORE.textTies,
+    SCORE.textVariantTies, SCORE.typoConfirmed));
+  return result(settlements, confidence, reasons, true);
 }

@@ -80,8 +80,8 @@ export interface Settlement {
 
 /**
  * Settles a debit item of `open` cents with `cash` and a granted `discount`. A shortfall within
- * tolerance is written off; beyond it becomes a deduction with `reasonCode` (the payer's
- * adjustment reason when given). A credit item (open < 0) takes at most its open amount.
+ * tolerance is written off (unless it is an `unearned_discount`); beyond it becomes a deduction
+ * with `reasonCode` (the payer's adjustment reason when given). A credit item (open < 0) takes at most its open amount.
  */
 export function settle(
   item: OpenItemCandidate,
@@ -107,7 +107,8 @@ export function settle(
   const short = needed - applied;
   const result: Settlement = { allocation, excessCents: (cash - applied) as Cents };
   if (short === 0) return result;
-  if (short <= writeOffTolerance(open, config)) {
+  // An unearned discount is never written off: granting it is the collector's decision.
+  if (short <= writeOffTolerance(open, config) && reasonCode !== 'unearned_discount') {
     allocation.writeOffCents = short as Cents;
     result.note = `short ${formatAmount(short, 2, true)} written off (within tolerance)`;
   } else {

@@ -11,6 +11,8 @@ export const SCORE = {
   learnedAccount: 94,
   learnedAccountConfirmedTwice: 97,
   sharedAccount: 40,
+  /** A shared payer account, and only one of its customers has an item of exactly the amount. */
+  sharedAccountAmountUnique: 92,
   referenceExact: 92,
   referenceVariant: 85,
   referenceBare: 75,
@@ -65,6 +67,8 @@ export const SCORE = {
   otherRuleAlsoFits: 75,
   duplicateAmounts: 50,
   oldestFirst: 70,
+  /** One of several items of the same amount, picked as the oldest: a guess, for a clerk. */
+  duplicateOldest: 70,
 };
 
 /** Combines independent evidence for the same answer: 1 - product of (1 - c/100). */
