@@ -4,7 +4,11 @@ import { hashPassword, verifyPassword } from '../src/auth/hash-password.ts';
 import {
   FAILURE_WINDOW_MS, IP_FAILURES_MAX, USERNAME_FAILURES_MAX,
 } from '../src/auth/sign-in.ts';
+import { DEFAULT_PRINCIPAL_TTL_MS, PrincipalCache } from '../src/auth/principal-cache.ts';
+import { sha256Hex } from '../src/auth/secrets.ts';
+import { loadConfig } from '../src/config.ts';
 import { registerAuth } from '../src/http/auth-plugin.ts';
+import { buildServer } from '../src/http/server.ts';
 import { PASSWORD, problemOf, testServer, type TestServer } from './support/http.ts';
 
 let s: TestServer;
@@ -189,6 +193,64 @@ describe('API tokens', () => {
     expect((await s.asToken(token, 'GET', '/api/v1/session/me')).statusCode).toBe(401);
     expect((await browser.request('GET', '/api/v1/session/me')).statusCode).toBe(401);
     expect((await signInAs('gone', PASSWORD, '10.2.0.1')).statusCode).toBe(401);
+  });
+});
+
+describe('the principal cache (a second app instance on the same database)', () => {
+  // Instance B remembers credentials for DEFAULT_PRINCIPAL_TTL_MS of its monotonic time, here
+  // moved by hand; instance A (s) is where the other changes happen.
+  let monotonicMs = 0;
+  const principals = new PrincipalCache({ nowMs: () => monotonicMs });
+  const other = () => buildServer({ db: s.db, config: loadConfig({}), clock: s.clock, principals });
+  const me = (b: Awaited<ReturnType<typeof other>>, headers: Record<string, string>) =>
+    b.inject({ method: 'GET', url: '/api/v1/session/me', headers });
+
+  it('sees a sign-out on another instance within the lifetime, and at once its own', async () => {
+    const b = await other();
+    const browser = await s.signIn('ray');
+    const cookie = { cookie: `arc_session=${browser.cookie}` };
+    expect((await me(b, cookie)).json().user.username).toBe('ray');
+    // Instance A ends the session: B answers from memory until the lifetime runs out.
+    expect((await browser.request('DELETE', '/api/v1/session')).statusCode).toBe(204);
+    monotonicMs += DEFAULT_PRINCIPAL_TTL_MS - 1;
+    expect((await me(b, cookie)).statusCode).toBe(200);
+    monotonicMs += 1;
+    expect(problemOf(await me(b, cookie)).code).toBe('session_expired');
+    // Signed out through B itself: gone at once.
+    const again = await s.signIn('ray');
+    const mine = { cookie: `arc_session=${again.cookie}`, 'x-csrf-token': again.csrfToken };
+    expect((await me(b, mine)).statusCode).toBe(200);
+    const out = await b.inject({ method: 'DELETE', url: '/api/v1/session', headers: mine });
+    expect(out.statusCode).toBe(204);
+    expect(problemOf(await me(b, mine)).code).toBe('session_expired');
+    await b.close();
+  });
+
+  it('keys memory by the hash, answers a new role at once, never outlives a session', async () => {
+    const b = await other();
+    await s.addUser('cy', 'collector', 'Cy Collector');
+    const token = await s.token('cy');
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await me(b, bearer)).json().user.role).toBe('collector');
+    // The token's hash is what the database keeps; a copy of it signs nobody in.
+    const stored = await s.db.query<{ token_hash: string }>(
+      'SELECT token_hash FROM api_tokens WHERE token_hash = $1', [sha256Hex(token)]);
+    expect(stored.rows).toHaveLength(1);
+    expect((await me(b, { authorization: `Bearer ${stored.rows[0]!.token_hash}` })).statusCode)
+      .toBe(401);
+    const admin = await s.signIn('ada');
+    const headers = { cookie: `arc_session=${admin.cookie}`, 'x-csrf-token': admin.csrfToken };
+    const promoted = await b.inject({ method: 'PATCH', url: '/api/v1/users/cy', headers,
+      payload: { role: 'ar_manager' } });
+    expect(promoted.statusCode).toBe(200);
+    expect((await me(b, bearer)).json().user.role).toBe('ar_manager');
+    // A session's end on the business clock holds even while it is remembered.
+    const browser = await s.signIn('cy');
+    const cookie = { cookie: `arc_session=${browser.cookie}` };
+    expect((await me(b, cookie)).statusCode).toBe(200);
+    s.clock.advance(12 * 3600_000);
+    expect(problemOf(await me(b, cookie)).code).toBe('session_expired');
+    await b.close();
   });
 });
 

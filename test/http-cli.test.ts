@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../src/auth/create-demo-users.ts';
+import { DEFAULT_PRINCIPAL_TTL_MS, PrincipalCache } from '../src/auth/principal-cache.ts';
 import { main } from '../src/cli/main.ts';
 import type { CliContext } from '../src/cli/context.ts';
 import { loadConfig } from '../src/config.ts';
@@ -55,12 +56,17 @@ describe('arc user', () => {
   });
 
   it('creates a token the API accepts, shown once, until it is revoked', async () => {
+    // The CLI is another process: the server learns of the revocation when its memory of the
+    // token (a few seconds) runs out; this clock stands for the server's monotonic time.
+    let monotonicMs = 0;
+    const principals = new PrincipalCache({ nowMs: () => monotonicMs });
     const c = cli();
     expect(await c.run('user', 'token', 'dana', '--name', 'ERP', '--scopes',
       'customers.read,tokens.own', '--json')).toBe(0);
     const { token, secret } = JSON.parse(c.out());
     expect(token.scopes).toEqual(['customers.read', 'tokens.own']);
-    const app = await buildServer({ db, config: loadConfig({}), clock: { now: () => new Date() } });
+    const app = await buildServer({ db, config: loadConfig({}), clock: { now: () => new Date() },
+      principals });
     const me = () => app.inject({ method: 'GET', url: '/api/v1/session/me',
       headers: { authorization: `Bearer ${secret}` } });
     expect((await me()).statusCode).toBe(200);
@@ -68,6 +74,9 @@ describe('arc user', () => {
     await listed.run('user', 'tokens', 'dana');
     expect(listed.out()).not.toContain(secret);
     expect(await cli().run('user', 'token-revoke', String(token.id))).toBe(0);
+    monotonicMs += DEFAULT_PRINCIPAL_TTL_MS - 1;
+    expect((await me()).statusCode).toBe(200);
+    monotonicMs += 1;
     expect((await me()).statusCode).toBe(401);
     await app.close();
     const audit = await db.query<{ action: string; actor: string }>(

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { actorOf, authenticate, type Principal } from '../auth/authenticate.ts';
+import type { PrincipalCache } from '../auth/principal-cache.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { equalSecrets } from '../auth/secrets.ts';
 import type { Actor } from '../db/audit.ts';
@@ -35,6 +36,8 @@ export interface RouteEntry {
 export interface AuthDeps {
   db: Queryable;
   clock: { now(): Date };
+  /** Recently looked-up credentials (a few seconds); without it every request asks the DB. */
+  principals?: PrincipalCache;
   /** URL prefixes served to anyone without a declared permission (the API reference). */
   publicPrefixes: readonly string[];
 }
@@ -76,7 +79,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): RouteEntry[]
     const r = await authenticate(deps.db, {
       sessionToken: request.cookies[SESSION_COOKIE],
       authorization: request.headers.authorization,
-    }, deps.clock.now());
+    }, deps.clock.now(), deps.principals);
     if (!r.ok) return sendError(reply, r.error);
     const principal = r.value;
     request.principal = principal;

@@ -4,6 +4,7 @@ import type {
 } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
+import { PrincipalCache } from '../auth/principal-cache.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/connection.ts';
 import { registerAuth, type RouteEntry } from './auth-plugin.ts';
@@ -38,14 +39,22 @@ export interface ServerDeps {
   logger?: boolean;
   /** The built web app to serve (default web/dist). */
   webRoot?: string;
+  /**
+   * Who is behind recently used session cookies and API tokens (default: a PrincipalCache with
+   * its few-second lifetime). The session, token and user routes forget entries they end.
+   */
+  principals?: PrincipalCache;
 }
+
+/** What every route module receives: the server's dependencies, the principal cache made. */
+export type RouteDeps = ServerDeps & { principals: PrincipalCache };
 
 /**
  * A resource's routes: one file under routes/, registered below /api/v1 with the server's
  * dependencies. Each route declares `config.permission` and typebox schemas for its request and
  * answers; problem+json answers are added to every schema automatically.
  */
-export type RouteModule = FastifyPluginAsyncTypebox<{ deps: ServerDeps }>;
+export type RouteModule = FastifyPluginAsyncTypebox<{ deps: RouteDeps }>;
 
 /** Every resource under /api/v1; adding a resource is one file and one line here. */
 export const ROUTE_MODULES: readonly RouteModule[] = [
@@ -88,14 +97,16 @@ export async function buildServer(deps: ServerDeps): Promise<ArcServer> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(cookie);
   registerProblems(app);
+  const routeDeps: RouteDeps = { ...deps, principals: deps.principals ?? new PrincipalCache() };
   const routes = registerAuth(app, {
-    db: deps.db, clock: deps.clock, publicPrefixes: [DOCS_PREFIX],
+    db: deps.db, clock: deps.clock, principals: routeDeps.principals,
+    publicPrefixes: [DOCS_PREFIX],
   });
   app.addHook('onRoute', addProblemResponses);
   registerIdempotency(app, deps);
   await registerOpenApi(app, VERSION);
   await app.register(async (api) => {
-    for (const routeModule of ROUTE_MODULES) await api.register(routeModule, { deps });
+    for (const routeModule of ROUTE_MODULES) await api.register(routeModule, { deps: routeDeps });
   }, { prefix: API_PREFIX });
   // The web app and its SPA fallback: every other GET.
   await registerWebApp(app, deps.webRoot);

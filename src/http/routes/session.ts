@@ -72,7 +72,10 @@ export const sessionRoutes: RouteModule = async (app, { deps }) => {
     },
   }, async (request, reply) => {
     const p = principalOf(request);
-    if (p.session) await signOut(deps.db, requestActor(request), p.session.tokenHash);
+    if (p.session) {
+      await signOut(deps.db, requestActor(request), p.session.tokenHash);
+      deps.principals.forgetSession(p.session.tokenHash);
+    }
     reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return reply.code(204).send(null);
   });

@@ -68,6 +68,7 @@ export const tokenRoutes: RouteModule = async (app, { deps }) => {
     const r = await revokeApiToken(deps.db, requestActor(request), request.params.id,
       deps.clock.now(), owner);
     if (!r.ok) return sendError(reply, r.error);
+    deps.principals.forgetToken(request.params.id);
     return reply.code(204).send(null);
   });
 };

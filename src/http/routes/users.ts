@@ -70,10 +70,13 @@ export const userRoutes: RouteModule = async (app, { deps }) => {
     if (disabled !== undefined) {
       const r = await disableUser(deps.db, actor, username, disabled, deps.clock.now());
       if (!r.ok) return sendError(reply, r.error);
+      deps.principals.forgetUser(r.value.username);
       if (Object.keys(change).length === 0) return { user: managed(r.value) };
     }
     const r = await updateUser(deps.db, actor, username, change);
     if (!r.ok) return sendError(reply, r.error);
+    // A new role or name applies from the next request (the principal carries both).
+    deps.principals.forgetUser(r.value.username);
     return { user: managed(r.value) };
   });
 };
