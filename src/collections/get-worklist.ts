@@ -14,6 +14,10 @@ export interface GetWorklistInput {
   limit?: number;
 }
 
+/** Past-due items by age bucket, the others by due date ($n: today, $n+1: bucket floors). */
+const groupKey = (n: number): string => `CASE WHEN d.due_date < $${n}::date
+  THEN width_bucket($${n}::date - d.due_date, $${n + 1}::int[])::text ELSE d.due_date::text END`;
+
 /**
  * The ranked worklist for today (domain: rankWorklist). Reads only: a few set-based queries over
  * the portfolio, run side by side. Weights come from the setting worklist_weights (any subset of
@@ -39,14 +43,7 @@ export async function getWorklist(db: Db, input: GetWorklistInput): Promise<Work
     // (nothing else moves the rank), from an index-only scan of documents_open; disputed and
     // promised parts summed per group from the few items that have them.
     db.query<DueGroup & { customerId: number }>(
-      `WITH keyed AS (
-         SELECT d.id, d.customer_id, d.due_date, d.open_cents,
-           CASE WHEN d.due_date < $${n}::date
-             THEN width_bucket($${n}::date - d.due_date, $${n + 1}::int[])::text
-             ELSE d.due_date::text END AS k
-         FROM customers c JOIN documents d ON d.customer_id = c.id AND d.open_cents > 0
-         WHERE ${portfolio} AND d.due_date <= $${n}::date + $${n + 2}::int),
-       held_items AS (
+      `WITH held_items AS (
          SELECT i.document_id, sum(i.amount_cents) AS disputed, 0 AS promised FROM customers c
          JOIN disputes s ON s.customer_id = c.id AND s.status IN ('open', 'in_review')
          JOIN dispute_items i ON i.dispute_id = s.id WHERE ${portfolio} GROUP BY i.document_id
@@ -55,15 +52,20 @@ export async function getWorklist(db: Db, input: GetWorklistInput): Promise<Work
          JOIN promises q ON q.customer_id = c.id AND q.status = 'open'
          JOIN promise_items i ON i.promise_id = q.id WHERE ${portfolio} GROUP BY i.document_id),
        held AS (
-         SELECT document_id, sum(disputed) AS disputed, sum(promised) AS promised
-         FROM held_items GROUP BY document_id)
-       SELECT o.customer_id AS "customerId", min(o.due_date) AS "dueDate",
-         sum(o.open_cents)::bigint AS "openCents",
-         coalesce(sum(h.disputed), 0)::bigint AS "disputedCents",
-         sum(LEAST(coalesce(h.promised, 0), o.open_cents))::bigint AS "promisedCents",
-         max(o.open_cents)::bigint AS "largestOpenCents"
-       FROM keyed o LEFT JOIN held h ON h.document_id = o.id
-       GROUP BY o.customer_id, o.k`,
+         SELECT d.customer_id, ${groupKey(n)} AS k, sum(h.disputed) AS disputed,
+           sum(LEAST(h.promised, d.open_cents)) AS promised
+         FROM held_items h JOIN documents d ON d.id = h.document_id AND d.open_cents > 0
+         GROUP BY 1, 2),
+       open_items AS (
+         SELECT d.customer_id, ${groupKey(n)} AS k, min(d.due_date) AS due,
+           sum(d.open_cents) AS open, max(d.open_cents) AS big
+         FROM customers c JOIN documents d ON d.customer_id = c.id AND d.open_cents > 0
+         WHERE ${portfolio} AND d.due_date <= $${n}::date + $${n + 2}::int
+         GROUP BY 1, 2)
+       SELECT o.customer_id AS "customerId", o.due AS "dueDate", o.open::bigint AS "openCents",
+         coalesce(h.disputed, 0)::bigint AS "disputedCents",
+         coalesce(h.promised, 0)::bigint AS "promisedCents", o.big::bigint AS "largestOpenCents"
+       FROM open_items o LEFT JOIN held h ON h.customer_id = o.customer_id AND h.k = o.k`,
     [...p, asOf, WORKLIST_BUCKET_FLOORS, weights.largeItemDays]),
     db.query<{ customerId: number; unassigned: number; dueToday: number;
       brokenOn: IsoDate | null; brokenCents: number | null }>(
