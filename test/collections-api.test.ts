@@ -71,7 +71,8 @@ describe('collections API', () => {
 
     const timeline = await rex.request('GET', `/api/v1/customers/${own}/activities`);
     expect(timeline.statusCode).toBe(200);
-    expect(timeline.json().items[0]).toMatchObject({ kind: 'call', contactName: 'Pat AP' });
+    expect(timeline.json().items[0]).toMatchObject({ kind: 'call', contactName: 'Pat AP',
+      documentIds: [invoice] });
     const after = await ann.request('GET', '/api/v1/worklist');
     expect(after.json().items[0].reason).toBe('$150 past due, 1 open dispute');
   });

@@ -5,8 +5,8 @@ import { createPromise } from '../../collections/create-promise.ts';
 import { escalate } from '../../collections/escalate.ts';
 import { evaluatePromises } from '../../collections/evaluate-promises.ts';
 import { getWorklist } from '../../collections/get-worklist.ts';
-import { ACTIVITY_COLUMNS, ACTIVITY_KINDS, ACTIVITY_OUTCOMES, logActivity }
-  from '../../collections/log-activity.ts';
+import { listActivities } from '../../collections/list-activities.ts';
+import { ACTIVITY_KINDS, ACTIVITY_OUTCOMES, logActivity } from '../../collections/log-activity.ts';
 import { smtpMailer } from '../../collections/mailer.ts';
 import { openDispute } from '../../collections/open-dispute.ts';
 import { previewDunning } from '../../collections/preview-dunning.ts';
@@ -77,9 +77,7 @@ export const collectionsRoutes: RouteModule = async (app, { deps }) => {
     },
   }, async (request, reply) => {
     if (!(await visibleCustomer(db, request, reply, request.params.id))) return reply;
-    const r = await db.query(`SELECT ${ACTIVITY_COLUMNS} FROM activities WHERE customer_id = $1
-      ORDER BY occurred_on DESC, id DESC LIMIT 500`, [request.params.id]);
-    return { items: r.rows };
+    return { items: await listActivities(db, request.params.id) };
   });
 
   app.post('/customers/:id/activities', {
