@@ -23,6 +23,8 @@ export interface QueueItem {
   customerName: string | null;
   state: string;
   suggestion: (Omit<StoredProposal, 'allocations'> & {
+    /** The customer the suggestion is for: account number and name. */
+    customer: { accountNumber: string; name: string } | null;
     allocations: { documentId: number; documentNumber: string | null; applied: string }[];
   }) | null;
   notes: { note: string; by: string; at: string }[];
@@ -66,6 +68,8 @@ export async function listResearchQueue(
     [filter.limit ?? 10_000]);
   const numbers = await documentNumbers(tx, r.rows.flatMap((row) =>
     row.proposal?.allocations.map((a) => a.documentId) ?? []));
+  const customers = await customerNames(tx, r.rows.flatMap((row) =>
+    row.proposal?.customerId ?? []));
   const items = r.rows.map(({ amountCents, proposal, notes, ...row }) => ({
     ...row,
     ageDays: Math.max(0, daysBetween(row.receivedOn, asOf)),
@@ -73,6 +77,7 @@ export async function listResearchQueue(
     unapplied: formatAmount(row.unappliedCents),
     suggestion: proposal ? {
       ...proposal,
+      customer: proposal.customerId === null ? null : customers.get(proposal.customerId) ?? null,
       allocations: proposal.allocations.map((a) => ({
         documentId: a.documentId, documentNumber: numbers.get(a.documentId) ?? null,
         applied: formatAmount(a.appliedCents),
@@ -94,4 +99,14 @@ async function documentNumbers(tx: Queryable, ids: number[]): Promise<Map<number
   const r = await tx.query<{ id: number; number: string }>(
     'SELECT id, number FROM documents WHERE id = ANY($1::bigint[])', [[...new Set(ids)]]);
   return new Map(r.rows.map((x) => [x.id, x.number]));
+}
+
+async function customerNames(
+  tx: Queryable, ids: number[],
+): Promise<Map<number, { accountNumber: string; name: string }>> {
+  if (ids.length === 0) return new Map();
+  const r = await tx.query<{ id: number; accountNumber: string; name: string }>(
+    'SELECT id, account_number AS "accountNumber", name FROM customers WHERE id = ANY($1::bigint[])',
+    [[...new Set(ids)]]);
+  return new Map(r.rows.map(({ id, ...c }) => [id, c]));
 }

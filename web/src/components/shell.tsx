@@ -94,6 +94,8 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/aging', 'Aging'],
     ['/payments', 'Payments'],
   ];
+  const researches = ['admin', 'ar_manager', 'cash_application'].includes(user.role);
+  if (researches) nav.push(['/research', 'Research']);
   if (canAdminister(user.role)) nav.push(['/admin', 'Admin']);
   if (canReadAudit(user.role)) nav.push(['/audit', 'Audit']);
   return (
