@@ -98,4 +98,26 @@ describe('email through a real SMTP server', () => {
       expect(statuses.rows).toEqual([{ status: 'sent', outcome: 'sent' },
         { status: 'sent', outcome: 'sent' }]);
     });
+
+  it('faxes as PDF through the email-to-fax gateway (a strategy with a fax step)', async () => {
+    const s = await db.query<{ id: number }>(
+      `INSERT INTO dunning_strategies (name) VALUES ('fax first') RETURNING id`);
+    await db.query(`INSERT INTO dunning_steps (strategy_id, name, offset_days, channel, template)
+      VALUES ($1, 'fax notice', 1, 'fax', 'overdue')`, [s.rows[0]!.id]);
+    const faxed = await customer(db, { name: 'Fax Co' });
+    await db.query(`INSERT INTO collection_profiles (customer_id, dunning_strategy_id)
+      VALUES ($1, $2)`, [faxed.id, s.rows[0]!.id]);
+    unwrap(await addContact(db, actor, { customerId: faxed.id, name: 'Fay',
+      fax: '+1 (555) 010-2000', isPrimary: true }));
+    const inv = await post(db, 'invoice', faxed.id, '2026-10-01', 10_000,
+      { dueDate: '2026-11-25' });
+    const run = unwrap(await runDunning(db, actor, { runKey: 'test-fax', asOf: '2026-11-27' }));
+    const before = inbox.length;
+    const outcome = await deliverDunning(db, actor, run.runId,
+      { mailer, companyName: 'Demo Company', faxGateway: '{fax}@fax.example' });
+    expect(outcome.faxed).toBe(1);
+    const fax = inbox.slice(before).find((m) => m.to[0] === '15550102000@fax.example')!;
+    expect(fax.attachments).toHaveLength(1);
+    expect(await pdfText(fax.attachments[0]!.content)).toContain(inv.number);
+  });
 });
