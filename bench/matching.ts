@@ -1,7 +1,9 @@
 /**
  * Cash-application benchmark: quality of the matching engine on labelled generated payments,
  * and end-to-end speed of matching with the database writes (proposals, automatic applications
- * through apply-credit, deductions, queue states, audit) on PostgreSQL (DATABASE_URL) or PGlite.
+ * through the set-based batch path, or one by one through apply-proposal when they net credit
+ * memos or open deductions, queue states, audit) on PostgreSQL (DATABASE_URL) or PGlite.
+ * `--sql-profile` adds the time per statement; `--keep` keeps the PostgreSQL schema for EXPLAIN.
  *
  *   npx tsx bench/matching.ts [--quality-payments 20000] [--payments 2000] [--customers 2000]
  *     [--items-per-customer 20] [--chunk 1000] [--no-quality] [--no-speed]
