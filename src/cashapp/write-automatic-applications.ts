@@ -100,7 +100,8 @@ async function insertAdjustments(
   const byKey = new Map(r.rows.map((x) => [x.externalId, x.id]));
   return specs.map((spec) => {
     const id = byKey.get(adjustmentExternalId(spec.kind, spec.applicationId))!;
-    return { spec, doc: { ...spec.debit, id, type: spec.kind, amountCents: -spec.amount as Cents } };
+    const amountCents = -spec.amount as Cents;
+    return { spec, doc: { ...spec.debit, id, type: spec.kind, amountCents } };
   });
 }
 

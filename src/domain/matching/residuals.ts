@@ -81,7 +81,8 @@ export interface Settlement {
 /**
  * Settles a debit item of `open` cents with `cash` and a granted `discount`. A shortfall within
  * tolerance is written off (unless it is an `unearned_discount`); beyond it becomes a deduction
- * with `reasonCode` (the payer's adjustment reason when given). A credit item (open < 0) takes at most its open amount.
+ * with `reasonCode` (the payer's adjustment reason when given). A credit item (open < 0) takes
+ * at most its open amount.
  */
 export function settle(
   item: OpenItemCandidate,
