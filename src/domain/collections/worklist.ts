@@ -87,6 +87,11 @@ export interface WorklistEntry {
   daysPastDueMax: number;
   /** Why the account is on the list, most important first: "$42,180 past 60+, ...". */
   reason: string;
+  /** Flags for the list itself (they already count in `score` and `reason`). */
+  brokenPromise: boolean;
+  promiseDueToday: boolean;
+  openDisputes: number;
+  lastContactOn: IsoDate | null;
 }
 
 /** Lower bounds (days past due) of the age buckets 1-30, 31-60, 61-90, 91+. */
@@ -212,6 +217,8 @@ export function rankWorklist(
       collectiblePastDueCents: buckets.reduce((s, c) => s + c, 0),
       daysPastDueMax: oldestDue === null ? 0 : pastDue(oldestDue),
       reason: found.filter((s) => s.text !== '').map((s) => s.text).join(', '),
+      brokenPromise: a.brokenPromise !== null, promiseDueToday: a.promiseDueTodayCents > 0,
+      openDisputes: a.openDisputes, lastContactOn: a.lastContactOn,
     });
   }
   return entries.sort((x, y) => y.score - x.score

@@ -6,6 +6,8 @@ import { escalate } from '../../collections/escalate.ts';
 import { evaluatePromises } from '../../collections/evaluate-promises.ts';
 import { getWorklist } from '../../collections/get-worklist.ts';
 import { listActivities } from '../../collections/list-activities.ts';
+import { listDisputes } from '../../collections/list-disputes.ts';
+import { listPromises } from '../../collections/list-promises.ts';
 import { ACTIVITY_KINDS, ACTIVITY_OUTCOMES, logActivity } from '../../collections/log-activity.ts';
 import { smtpMailer } from '../../collections/mailer.ts';
 import { openDispute } from '../../collections/open-dispute.ts';
@@ -78,6 +80,35 @@ export const collectionsRoutes: RouteModule = async (app, { deps }) => {
   }, async (request, reply) => {
     if (!(await visibleCustomer(db, request, reply, request.params.id))) return reply;
     return { items: await listActivities(db, request.params.id) };
+  });
+
+  app.get('/customers/:id/promises', {
+    config: { permission: 'collections.read' },
+    schema: {
+      summary: "An account's promises to pay with their status, newest first",
+      tags: ['collections'], params: IdParamsSchema,
+      response: { 200: Type.Object({ items: Type.Array(Any) }) },
+    },
+  }, async (request, reply) => {
+    if (!(await visibleCustomer(db, request, reply, request.params.id))) return reply;
+    const list = await listPromises(db, request.params.id);
+    return { items: list.map(({ amountCents, paidCents, ...p }) => ({ ...p,
+      amount: money(amountCents, p.currency), paid: money(paidCents, p.currency) })) };
+  });
+
+  app.get('/customers/:id/disputes', {
+    config: { permission: 'collections.read' },
+    schema: {
+      summary: "An account's disputes and deductions with their status, newest first",
+      tags: ['collections'], params: IdParamsSchema,
+      response: { 200: Type.Object({ items: Type.Array(Any) }) },
+    },
+  }, async (request, reply) => {
+    if (!(await visibleCustomer(db, request, reply, request.params.id))) return reply;
+    const list = await listDisputes(db, request.params.id);
+    return { items: list.map(({ amountCents, items, ...d }) => ({ ...d,
+      amount: money(amountCents, d.currency), items: items.map((i) => ({
+        documentId: i.documentId, amount: money(i.amountCents, d.currency) })) })) };
   });
 
   app.post('/customers/:id/activities', {
