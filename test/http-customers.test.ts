@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../src/ledger/verify.ts';
 import { problemOf, testServer, type Browser, type TestServer } from './support/http.ts';
 
 // Customers over HTTP: create, change, contacts, the list (search, filter, sort, pages) and the
@@ -186,5 +187,78 @@ describe('changing customers', () => {
     const detail = (await manager.request('GET', `/api/v1/customers/${ids.acme}`)).json();
     expect(detail.customer.contacts.map((c: { name: string; isPrimary: boolean }) =>
       [c.name, c.isPrimary])).toEqual([['Lee Controller', true], ['Pat AP', false]]);
+  });
+});
+
+describe('the hot reads (one statement each, the book count kept by the database)', () => {
+  const total = async (query = '') =>
+    (await manager.request('GET', `/api/v1/customers?${query}`)).json().total as number;
+
+  it('reads the unfiltered total from customer_count, and counts a filtered list', async () => {
+    const before = await total();
+    expect(before).toBe(3);
+    await create({ account: 'D400', name: 'Dot Ltd', collector: 'Cole Collector' });
+    expect(await total()).toBe(4);
+    // A page past the end carries no row, and still knows the total.
+    const past = (await manager.request('GET', '/api/v1/customers?offset=50')).json();
+    expect(past).toEqual({ items: [], total: 4 });
+    expect(await total('collector=Cole%20Collector')).toBe(2);
+    expect((await rep.request('GET', '/api/v1/customers')).json().total).toBe(2);
+    // The stored count is what the list shows; `arc verify` re-derives it.
+    expect((await verifyLedger(s.db)).filter((d) => d.check === 'customer_count')).toEqual([]);
+    await s.db.query('UPDATE customer_count SET customers = 7');
+    expect(await total()).toBe(7);
+    expect(await verifyLedger(s.db)).toContainEqual(
+      { check: 'customer_count', storedCount: 7, derivedCount: 4 });
+    await s.db.query('UPDATE customer_count SET customers = 4');
+  });
+
+  it('keeps the count through bulk loads without row triggers, and deletes', async () => {
+    await s.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL session_replication_role = replica');
+      await tx.query(`INSERT INTO customers (account_number, name)
+        SELECT 'BULK' || i, 'Bulk ' || i FROM generate_series(1, 5) i`);
+      await tx.query(`INSERT INTO customers (account_number, name)
+        SELECT 'NONE', 'none' WHERE false`);
+    });
+    const stored = async () =>
+      (await s.db.query<{ n: number }>('SELECT customers AS n FROM customer_count')).rows[0]!.n;
+    expect(await stored()).toBe(9);
+    await s.db.query(`DELETE FROM customers WHERE account_number LIKE 'BULK%'`);
+    expect(await stored()).toBe(4);
+    expect((await verifyLedger(s.db)).filter((d) => d.check === 'customer_count')).toEqual([]);
+  });
+
+  it('answers the header with contacts and an aging strip that nets unapplied cash', async () => {
+    const paid = await manager.request('POST', '/api/v1/payments', { customerId: ids.cog,
+      method: 'check', reference: 'CHK-9', receivedOn: '2026-06-29', amount: '25.00' });
+    expect(paid.statusCode, paid.body).toBe(201);
+    await invoice(ids.cog, 'INV-4', '2026-03-01', '40.00');
+    const { customer, aging } = (await manager.request('GET', `/api/v1/customers/${ids.cog}`))
+      .json();
+    expect(customer).toMatchObject({ balance: '25.00', contacts: [] });
+    expect(aging).toEqual({
+      buckets: ['current', '1-30', '31-45', '46-60', '61-90', '91-120', '120+'],
+      amounts: ['10.00', '0.00', '0.00', '0.00', '0.00', '40.00', '0.00'],
+      unapplied: '-25.00', total: '25.00',
+    });
+  });
+
+  it('answers the items of a visible customer, none for one without, 404 otherwise', async () => {
+    const items = (await rep.request('GET', `/api/v1/customers/${ids.cog}/items?sort=amount`))
+      .json().items as { number: string; open: string }[];
+    expect(items.map((i) => [i.number, i.open])).toEqual(
+      [['INV-4', '40.00'], ['INV-3', '10.00'], ['CHK-9', '-25.00']]);
+    const payments = (await rep.request('GET',
+      `/api/v1/customers/${ids.cog}/items?status=all&type=payment`)).json().items;
+    expect(payments.map((i: { number: string }) => i.number)).toEqual(['CHK-9']);
+    const dot = (await manager.request('GET', '/api/v1/customers?q=D400')).json().items[0];
+    const none = await manager.request('GET', `/api/v1/customers/${dot.id}/items`);
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual({ items: [] });
+    const hidden = await rep.request('GET', `/api/v1/customers/${dot.id}/items`);
+    expect(problemOf(hidden)).toMatchObject({ status: 404, code: 'customer_not_found' });
+    const absent = await manager.request('GET', '/api/v1/customers/999999/items');
+    expect(problemOf(absent).code).toBe('customer_not_found');
   });
 });

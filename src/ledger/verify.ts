@@ -16,7 +16,9 @@ export type LedgerDifference =
       balanceCents: number; openCents: number }
   | { check: 'entry_unbalanced'; entryId: number; currency: string; netCents: number }
   /** customer_summary (kept by triggers) differs from the customer's open items. */
-  | { check: 'customer_summary'; customerId: number };
+  | { check: 'customer_summary'; customerId: number }
+  /** customer_count (kept by triggers) differs from the number of customers. */
+  | { check: 'customer_count'; storedCount: number; derivedCount: number };
 
 export type ApplicationProblem =
   | 'wrong_sides' | 'currencies_differ' | 'applied_before_document_date'
@@ -34,6 +36,7 @@ export async function verifyLedger(db: Queryable, limit = 1000): Promise<LedgerD
     ...await controlDifferences(db),
     ...await entryDifferences(db, limit),
     ...await summaryDifferences(db, limit),
+    ...await countDifferences(db),
   ];
 }
 
@@ -163,4 +166,19 @@ async function summaryDifferences(db: Queryable, limit: number): Promise<LedgerD
     [limit],
   );
   return r.rows.map((row) => ({ check: 'customer_summary', customerId: row.customerId }));
+}
+
+/** customer_count (migration 006) against count(*); skipped on a database without it. */
+async function countDifferences(db: Queryable): Promise<LedgerDifference[]> {
+  const present = await db.query<{ ok: boolean }>(
+    `SELECT to_regclass('customer_count') IS NOT NULL AS ok`);
+  if (!present.rows[0]?.ok) return [];
+  const r = await db.query<{ storedCount: number | null; derivedCount: number }>(
+    `SELECT (SELECT customers FROM customer_count) AS "storedCount",
+       (SELECT count(*) FROM customers)::bigint AS "derivedCount"`);
+  const row = r.rows[0]!;
+  const storedCount = row.storedCount ?? -1;
+  return storedCount === row.derivedCount
+    ? []
+    : [{ check: 'customer_count', storedCount, derivedCount: row.derivedCount }];
 }

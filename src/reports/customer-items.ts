@@ -47,6 +47,23 @@ const ITEM_SORT_SQL: Record<ItemSort, string> = {
   number: 'number COLLATE "C", id', amount: 'amount_cents DESC, id', open: 'open_cents DESC, id',
 };
 
+export interface CustomerItemsQuery {
+  status: 'open' | 'all';
+  type?: string;
+  sort?: ItemSort;
+  limit?: number;
+}
+
+/** The items statement's WHERE (customer $1, type $2 when given), ORDER BY and LIMIT. */
+function itemsSql(opts: CustomerItemsQuery): { where: string; order: string; limit: number } {
+  const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 5000);
+  let where = 'customer_id = $1';
+  if (opts.status === 'open') where += ' AND open_cents <> 0';
+  if (opts.type) where += ' AND type = $2';
+  const order = ITEM_SORT_SQL[opts.sort ?? (opts.status === 'open' ? 'dueDate' : 'documentDate')];
+  return { where, order, limit };
+}
+
 /**
  * A customer's items: open ones (default: oldest due first) or all (default: newest first),
  * optionally of one type, capped.
@@ -54,23 +71,43 @@ const ITEM_SORT_SQL: Record<ItemSort, string> = {
 export async function listCustomerItems(
   db: Queryable,
   customerId: number,
-  opts: { status: 'open' | 'all'; type?: string; sort?: ItemSort; limit?: number },
+  opts: CustomerItemsQuery,
   today: IsoDate,
 ): Promise<ItemView[]> {
-  const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 5000);
-  const params: unknown[] = [customerId];
-  let where = 'customer_id = $1';
-  if (opts.status === 'open') where += ' AND open_cents <> 0';
-  if (opts.type) {
-    params.push(opts.type);
-    where += ` AND type = $${params.length}`;
-  }
-  const order = ITEM_SORT_SQL[opts.sort ?? (opts.status === 'open' ? 'dueDate' : 'documentDate')];
+  const { where, order, limit } = itemsSql(opts);
   const r = await db.query<ItemRow>(
     `SELECT ${ITEM_COLUMNS} FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}`,
-    params,
+    opts.type ? [customerId, opts.type] : [customerId],
   );
   return r.rows.map((row) => toItemView(row, today));
+}
+
+/**
+ * listCustomerItems for a customer the caller may see (`salesRep`: only that rep's customers),
+ * in one statement with the visibility check; null when the customer is absent or not theirs.
+ */
+export async function listVisibleCustomerItems(
+  db: Queryable,
+  customerId: number,
+  scope: { salesRep?: string },
+  opts: CustomerItemsQuery,
+  today: IsoDate,
+): Promise<ItemView[] | null> {
+  const { where, order, limit } = itemsSql(opts);
+  const params: unknown[] = opts.type ? [customerId, opts.type] : [customerId];
+  params.push(scope.salesRep ?? null);
+  const rep = `$${params.length}::text`;
+  const r = await db.query<{ visible_id: number } & (ItemRow | { [K in keyof ItemRow]: null })>(
+    `SELECT c.id AS visible_id, d.* FROM customers c
+     LEFT JOIN LATERAL (
+       SELECT ${ITEM_COLUMNS}, row_number() OVER (ORDER BY ${order}) AS position
+       FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}) d ON true
+     WHERE c.id = $1 AND (${rep} IS NULL OR c.sales_rep = ${rep})
+     ORDER BY d.position`,
+    params,
+  );
+  if (r.rows.length === 0) return null;
+  return r.rows.flatMap((row) => (row.id === null ? [] : [toItemView(row, today)]));
 }
 
 /** Payments waiting in the research queue: open (unapplied) receipts, oldest first. */

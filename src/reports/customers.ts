@@ -1,7 +1,11 @@
-import type { Db, Queryable } from '../db/connection.ts';
+import type { Queryable } from '../db/connection.ts';
+import { bucketLowerBounds, DEFAULT_THRESHOLDS } from '../domain/aging.ts';
 import { daysBetween, type IsoDate } from '../domain/dates.ts';
 import { describeTerms } from '../domain/terms.ts';
 import { termsFromRow, type TermsRow } from '../db/terms.ts';
+import {
+  agingBucketSumsSql, customerAgingOf, type AgingBucketSums, type CustomerAging,
+} from './customer-aging.ts';
 
 /** Which customers a principal may see or a view covers: everything, or one portfolio. */
 export interface CustomerScope {
@@ -85,6 +89,8 @@ function toSummary(r: SummaryRow, today: IsoDate): CustomerSummary {
 /**
  * The customer list: search by account number or name, filter, sort by any summary column,
  * paginate. Sorting by past due or balance reads the summary's index (no aggregation per call).
+ * The total of the whole book comes from customer_count (migration 006), read in the page's own
+ * statement; only a filtered list counts its rows (through the filter's index).
  */
 export async function listCustomers(
   db: Queryable,
@@ -113,17 +119,29 @@ export async function listCustomers(
   const order = SORT_SQL[query.sort ?? 'account'][query.dir === 'desc' ? 'desc' : 'asc'];
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const offset = Math.max(query.offset ?? 0, 0);
-  const rows = await db.query<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM customers c JOIN customer_summary s ON s.customer_id = c.id
+  const unfiltered = where.length === 0;
+  const page = db.query<SummaryRow & { book_count?: number }>(
+    `SELECT ${SUMMARY_COLUMNS}
+       ${unfiltered ? ', (SELECT customers FROM customer_count) AS book_count' : ''}
+     FROM customers c JOIN customer_summary s ON s.customer_id = c.id
      ${whereSql} ORDER BY ${order}
      LIMIT ${limit} OFFSET ${offset}`,
     params,
   );
-  const count = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM customers c ${whereSql}`,
-    params,
-  );
-  return { items: rows.rows.map((r) => toSummary(r, today)), total: count.rows[0]?.n ?? 0 };
+  const count = unfiltered
+    ? undefined
+    : db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers c ${whereSql}`, params);
+  const [rows, counted] = await Promise.all([page, count]);
+  const items = rows.rows.map((r) => toSummary(r, today));
+  if (counted) return { items, total: counted.rows[0]?.n ?? 0 };
+  const total = rows.rows[0]?.book_count ?? await bookCount(db);
+  return { items, total };
+}
+
+/** How many customers there are (a page past the end has no row to carry it). */
+async function bookCount(db: Queryable): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT customers AS n FROM customer_count');
+  return r.rows[0]?.n ?? 0;
 }
 
 export interface ContactView {
@@ -139,34 +157,31 @@ export interface CustomerDetail extends CustomerSummary {
   notes: string | null;
 }
 
-/** One customer's header data, or null when absent or outside the scope. */
-export async function getCustomer(
-  db: Db,
-  id: number,
-  scope: CustomerScope,
-  today: IsoDate,
-): Promise<CustomerDetail | null> {
-  const r = await db.query<SummaryRow & TermsRow & {
-    notes: string | null; parent_id: number | null; parent_account: string | null;
-    parent_name: string | null;
-  }>(
-    `SELECT ${SUMMARY_COLUMNS}, c.notes, c.parent_id, p.account_number AS parent_account,
-       p.name AS parent_name, t.code, t.kind, t.net_days, t.discount_bp, t.discount_days
+interface DetailRow extends SummaryRow, TermsRow {
+  notes: string | null; parent_id: number | null; parent_account: string | null;
+  parent_name: string | null; contacts: ContactView[]; aging?: AgingBucketSums;
+}
+
+/**
+ * The header's statement: customer, summary, terms, parent and contacts (as JSON) in one, and
+ * with `agingParams` (the $n of as-of and bucket bounds) the aging strip's sums too.
+ */
+function detailSql(agingParams?: { asOf: string; bounds: string }): string {
+  const aging = agingParams
+    ? `, ${agingBucketSumsSql('c.id', agingParams.asOf, agingParams.bounds)} AS aging`
+    : '';
+  return `SELECT ${SUMMARY_COLUMNS}, c.notes, c.parent_id, p.account_number AS parent_account,
+       p.name AS parent_name, t.code, t.kind, t.net_days, t.discount_bp, t.discount_days,
+       (SELECT coalesce(json_agg(json_build_object('id', k.id, 'name', k.name, 'role', k.role,
+           'email', k.email, 'phone', k.phone, 'fax', k.fax, 'isPrimary', k.is_primary)
+           ORDER BY k.is_primary DESC, k.id), '[]'::json)
+         FROM contacts k WHERE k.customer_id = c.id) AS contacts${aging}
      FROM customers c JOIN customer_summary s ON s.customer_id = c.id
      JOIN terms t ON t.code = c.terms_code LEFT JOIN customers p ON p.id = c.parent_id
-     WHERE c.id = $1 AND ($2::text IS NULL OR c.sales_rep = $2)`,
-    [id, scope.salesRep ?? null],
-  );
-  const row = r.rows[0];
-  if (!row) return null;
-  const contacts = await db.query<{
-    id: number; name: string; role: string | null; email: string | null; phone: string | null;
-    fax: string | null; is_primary: boolean;
-  }>(
-    `SELECT id, name, role, email, phone, fax, is_primary FROM contacts
-     WHERE customer_id = $1 ORDER BY is_primary DESC, id`,
-    [id],
-  );
+     WHERE c.id = $1 AND ($2::text IS NULL OR c.sales_rep = $2)`;
+}
+
+function toDetail(row: DetailRow, today: IsoDate): CustomerDetail {
   const summary = toSummary(row, today);
   return {
     ...summary,
@@ -177,10 +192,35 @@ export async function getCustomer(
     parent: row.parent_id === null
       ? null
       : { id: row.parent_id, accountNumber: row.parent_account ?? '', name: row.parent_name ?? '' },
-    contacts: contacts.rows.map((c) => ({
-      id: c.id, name: c.name, role: c.role, email: c.email, phone: c.phone, fax: c.fax,
-      isPrimary: c.is_primary,
-    })),
+    contacts: row.contacts,
     notes: row.notes,
   };
+}
+
+/** One customer's header data, or null when absent or outside the scope. */
+export async function getCustomer(
+  db: Queryable,
+  id: number,
+  scope: CustomerScope,
+  today: IsoDate,
+): Promise<CustomerDetail | null> {
+  const r = await db.query<DetailRow>(detailSql(), [id, scope.salesRep ?? null]);
+  return r.rows[0] ? toDetail(r.rows[0], today) : null;
+}
+
+/**
+ * The customer account page's header: the customer and its aging strip as of `today` (default
+ * buckets), in one statement; null when absent or outside the scope.
+ */
+export async function getCustomerAccount(
+  db: Queryable,
+  id: number,
+  scope: CustomerScope,
+  today: IsoDate,
+): Promise<{ customer: CustomerDetail; aging: CustomerAging } | null> {
+  const r = await db.query<DetailRow>(detailSql({ asOf: '$3', bounds: '$4' }),
+    [id, scope.salesRep ?? null, today, bucketLowerBounds(DEFAULT_THRESHOLDS)]);
+  const row = r.rows[0];
+  if (!row) return null;
+  return { customer: toDetail(row, today), aging: customerAgingOf(row.aging ?? []) };
 }

@@ -1,10 +1,14 @@
 import { Type } from 'typebox';
 import { addDays, isoDateOf, type IsoDate } from '../../domain/dates.ts';
-import { listCustomerApplications, listCustomerItems } from '../../reports/customer-items.ts';
+import { customerScopeFor } from '../../domain/permissions.ts';
+import {
+  listCustomerApplications, listVisibleCustomerItems,
+} from '../../reports/customer-items.ts';
 import { accountStatement } from '../../reports/statement.ts';
+import { viewerOf } from '../auth-plugin.ts';
 import { visibleCustomer } from '../customer-access.ts';
 import { AmountSchema, ApplicationSchema, ItemSchema } from '../ledger-schemas.ts';
-import { sendProblem } from '../problem.ts';
+import { sendError, sendProblem } from '../problem.ts';
 import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { applicationJson, itemJson, money } from '../shape.ts';
@@ -35,9 +39,12 @@ export const customerAccountRoutes: RouteModule = async (app, { deps }) => {
     },
   }, async (request, reply) => {
     const { id } = request.params;
-    if (!(await visibleCustomer(db, request, reply, id))) return reply;
     const { status = 'open', type, sort } = request.query;
-    const items = await listCustomerItems(db, id, { status, type, sort }, today());
+    // The portfolio rule (src/domain/permissions.ts) is checked in the items' own statement.
+    const items = await listVisibleCustomerItems(db, id, customerScopeFor(viewerOf(request)),
+      { status, type, sort }, today());
+    const missing = { code: 'customer_not_found', customerId: id };
+    if (!items) return sendError(reply, missing);
     return { items: items.map(itemJson) };
   });
 

@@ -8,9 +8,8 @@ import { currencyExponent, type Cents } from '../../domain/money.ts';
 import { addContact } from '../../ledger/add-contact.ts';
 import { createCustomer } from '../../ledger/create-customer.ts';
 import { updateCustomer } from '../../ledger/update-customer.ts';
-import { customerAging } from '../../reports/customer-aging.ts';
 import { ensureSummaryDate } from '../../reports/customer-summary-date.ts';
-import { getCustomer, listCustomers } from '../../reports/customers.ts';
+import { getCustomer, getCustomerAccount, listCustomers } from '../../reports/customers.ts';
 import { requestActor, viewerOf } from '../auth-plugin.ts';
 import { allowChange, changeableCustomer } from '../customer-access.ts';
 import {
@@ -94,11 +93,14 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
   }, async (request, reply) => {
     const { id } = request.params;
     await ensureSummaryDate(db, today());
-    const c = await getCustomer(db, id, customerScopeFor(viewerOf(request)), today());
+    const account = await getCustomerAccount(db, id, customerScopeFor(viewerOf(request)),
+      today());
     const missing = { code: 'customer_not_found', customerId: id };
-    if (!c) return sendError(reply, missing);
-    const aging = await customerAging(db, id, today());
-    return { customer: customerDetailJson(c), aging: agingStripJson(aging, c.currency) };
+    if (!account) return sendError(reply, missing);
+    const { customer, aging } = account;
+    return {
+      customer: customerDetailJson(customer), aging: agingStripJson(aging, customer.currency),
+    };
   });
 
   app.post('/customers', {
