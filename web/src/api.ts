@@ -525,3 +525,148 @@ export function revokeToken(id: number) {
 export function auditLog(q: AuditQuery, signal?: AbortSignal) {
   return request<Page<AuditEntry>>('GET', '/audit', { query: q, signal });
 }
+
+// --- collections (docs/collections.md)
+
+export interface WorklistEntry {
+  customerId: number;
+  accountNumber: string;
+  name: string;
+  collector: string | null;
+  currency: string;
+  score: number;
+  collectiblePastDue: string;
+  daysPastDueMax: number;
+  reason: string;
+  brokenPromise: boolean;
+  promiseDueToday: boolean;
+  openDisputes: number;
+  lastContactOn: string | null;
+}
+
+export const ACTIVITY_KINDS = ['call', 'email', 'fax', 'letter', 'visit', 'note'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const CALL_OUTCOMES = ['promise', 'dispute', 'paid', 'left_message', 'no_answer',
+  'wrong_number', 'refused'] as const;
+export type ActivityOutcome = (typeof CALL_OUTCOMES)[number] | 'sent' | 'failed';
+
+export interface Activity {
+  id: number;
+  customerId: number;
+  kind: ActivityKind;
+  outcome: ActivityOutcome | null;
+  contactName: string | null;
+  subject: string | null;
+  body: string | null;
+  followUpOn: string | null;
+  occurredOn: string;
+  author: string;
+  source: string;
+  documentIds: number[];
+}
+
+export interface NewActivity {
+  kind: ActivityKind;
+  outcome?: ActivityOutcome;
+  contactName?: string;
+  subject?: string;
+  body?: string;
+  documentIds?: number[];
+  followUpOn?: string;
+}
+
+export interface PromiseToPay {
+  id: number;
+  amount: string;
+  paid: string;
+  currency: string;
+  promisedOn: string;
+  madeOn: string;
+  contactName: string | null;
+  status: 'open' | 'kept' | 'partially_kept' | 'broken' | 'cancelled';
+  createdBy: string;
+  documentIds: number[];
+}
+
+export const DISPUTE_REASONS = ['pricing', 'shortage', 'damage', 'returns', 'promo', 'tax',
+  'duplicate_billing', 'quality', 'not_received', 'other'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+export interface Dispute {
+  id: number;
+  kind: 'dispute' | 'deduction';
+  reasonCode: DisputeReason;
+  amount: string;
+  currency: string;
+  status: 'open' | 'in_review' | 'resolved' | 'closed';
+  resolution: string | null;
+  owner: string | null;
+  openedOn: string;
+  createdBy: string;
+  items: { documentId: number; amount: string }[];
+}
+
+export interface DunningRun {
+  runId: number;
+  runKey: string;
+  asOf: string;
+  messages: number;
+  sends: number;
+  tasks: number;
+  creditHolds: number;
+}
+
+/** Mine by default; a supervisor may name another collector or ask for everyone's. */
+export function worklist(q: { collector?: string; all?: boolean }, signal?: AbortSignal) {
+  return request<{ asOf: string; items: WorklistEntry[] }>('GET', '/worklist', {
+    query: { ...q, limit: 500 }, signal });
+}
+
+export function customerActivities(id: number, signal?: AbortSignal) {
+  return request<{ items: Activity[] }>('GET', `/customers/${id}/activities`, { signal });
+}
+
+export function logActivity(id: number, body: NewActivity, idempotencyKey: string) {
+  return request<{ activity: Activity }>('POST', `/customers/${id}/activities`, {
+    body, idempotencyKey });
+}
+
+export function customerPromises(id: number, signal?: AbortSignal) {
+  return request<{ items: PromiseToPay[] }>('GET', `/customers/${id}/promises`, { signal });
+}
+
+export function createPromise(
+  id: number,
+  body: { amount: string; promisedOn: string; contactName?: string; activityId?: number;
+    documentIds?: number[] },
+  idempotencyKey: string,
+) {
+  return request<{ promise: PromiseToPay }>('POST', `/customers/${id}/promises`, {
+    body, idempotencyKey });
+}
+
+export function customerDisputes(id: number, signal?: AbortSignal) {
+  return request<{ items: Dispute[] }>('GET', `/customers/${id}/disputes`, { signal });
+}
+
+export function openDispute(
+  id: number,
+  body: { reasonCode: DisputeReason; kind?: 'dispute' | 'deduction';
+    items: { documentId: number; amount?: string }[]; owner?: string; note?: string },
+  idempotencyKey: string,
+) {
+  return request<{ dispute: Dispute }>('POST', `/customers/${id}/disputes`, {
+    body, idempotencyKey });
+}
+
+export function emailStatement(
+  id: number, body: { to?: string; message?: string }, idempotencyKey: string,
+) {
+  return request<{ email: { to: string; messageId: string; activityId: number } }>(
+    'POST', `/customers/${id}/statement-emails`, { body, idempotencyKey });
+}
+
+export function runDunning(idempotencyKey: string, runKey?: string) {
+  return request<{ run: DunningRun }>('POST', '/dunning/runs', {
+    body: runKey ? { runKey } : {}, idempotencyKey });
+}
