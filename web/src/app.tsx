@@ -10,6 +10,7 @@ import { HomePage } from './pages/home.tsx';
 import { PaymentEntryPage } from './pages/payment-entry.tsx';
 import { ApplyPaymentPage, PaymentsPage } from './pages/payments.tsx';
 import { ResearchPage } from './pages/research.tsx';
+import { canCollect, WorklistPage } from './pages/worklist.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { canAdminister, canReadAudit } from './roles.ts';
 import { SessionGate, useSession } from './session.tsx';
@@ -50,6 +51,7 @@ function SignedIn() {
           <Route path="payments/new" element={<PaymentEntryPage />} />
           <Route path="payments/:id/apply" element={<ApplyPaymentPage />} />
           <Route path="research" element={<ResearchPage />} />
+          <Route path="worklist" element={<Only allow={canCollect}><WorklistPage /></Only>} />
           <Route path="admin" element={<Only allow={canAdminister}><AdminPage /></Only>} />
           <Route path="audit" element={<Only allow={canReadAudit}><AuditPage /></Only>} />
           <Route path="*" element={<NotFound />} />

@@ -4,6 +4,7 @@ import { NavLink, useLocation, useNavigate } from 'react-router';
 import { isTypingTarget } from '../hooks.ts';
 import { roleLabel } from '../format.ts';
 import { canAdminister, canReadAudit } from '../roles.ts';
+import { canCollect } from '../pages/worklist.tsx';
 import { useSession } from '../session.tsx';
 import { Dialog } from './dialog.tsx';
 
@@ -95,6 +96,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/payments', 'Payments'],
   ];
   const researches = ['admin', 'ar_manager', 'cash_application'].includes(user.role);
+  if (canCollect(user.role)) nav.splice(1, 0, ['/worklist', 'Worklist']);
   if (researches) nav.push(['/research', 'Research']);
   if (canAdminister(user.role)) nav.push(['/admin', 'Admin']);
   if (canReadAudit(user.role)) nav.push(['/audit', 'Audit']);

@@ -12,11 +12,14 @@ import { useSession } from '../session.tsx';
 import { AccountHistory } from './account-history.tsx';
 import { AccountItems } from './account-items.tsx';
 import { AccountStatement } from './account-statement.tsx';
+import { AccountCollections } from './account-collections.tsx';
+import { canCollect } from './worklist.tsx';
 
 const TABS = [
   ['items', 'Open items'],
   ['history', 'Payments & applications'],
   ['statement', 'Statement of activity'],
+  ['collections', 'Collections'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -138,6 +141,9 @@ export function CustomerAccountPage() {
         <AccountHistory customerId={c.id} canReverse={canReverse(user.role)} onChanged={reload} />
       ) : null}
       {tab === 'statement' ? <AccountStatement customerId={c.id} /> : null}
+      {tab === 'collections' ? (
+        <AccountCollections customer={c} canWrite={canCollect(user.role)} />
+      ) : null}
     </div>
   );
 }
