@@ -49,13 +49,16 @@ export interface RunningServer {
 
 /**
  * Starts `node bin/arc.js start` (ARC_E2E_START may name another command, e.g. while developing)
- * on a free port with a new embedded database, and waits until the API answers.
+ * on a free port with a new embedded database, and waits until the API answers. `extraEnv` adds
+ * settings (e.g. ARC_SMTP_HOST/PORT for a test's own SMTP server).
  */
-export async function startServer(timeoutMs = 240_000): Promise<RunningServer> {
+export async function startServer(
+  timeoutMs = 240_000, extraEnv: Record<string, string> = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'arc-e2e-data-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1',
-    ARC_DATA_DIR: dataDir, NO_COLOR: '1' };
+    ARC_DATA_DIR: dataDir, NO_COLOR: '1', ...extraEnv };
   // A fresh embedded database, also on CI's PostgreSQL pass.
   delete env.DATABASE_URL;
   delete env.ARC_SCHEMA;
