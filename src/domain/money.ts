@@ -5,7 +5,8 @@ export type Cents = number & { readonly __brand: 'Cents' };
 
 /** Asserts `n` is a safe integer and brands it as cents. */
 export function cents(n: number): Cents {
-  assert(Number.isSafeInteger(n), `cents must be a safe integer, got ${n}`);
+  // The message is built only on failure: this runs for every amount of every report row.
+  if (!Number.isSafeInteger(n)) assert(false, `cents must be a safe integer, got ${n}`);
   return n as Cents;
 }
 

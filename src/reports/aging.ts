@@ -90,7 +90,8 @@ export async function agingReport(
     query.scope?.salesRep ?? null, query.scope?.collector ?? null];
   const buckets = bucketLabels(thresholds);
   const r = await db.query<SummaryRow>(sql.summary, params);
-  const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, buckets.length));
+  const columns = bucketColumns(buckets.length);
+  const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, columns));
   if (query.detail) {
     const items = await db.query<ItemRow>(sql.detail, params);
     attachItems(rows, items.rows, buckets);
@@ -145,13 +146,21 @@ interface ItemRow {
   bucket: number;
 }
 
-function toAgingRow(row: SummaryRow, bucketCount: number): AgingRow {
+/** The summary's bucket columns a0..aN, named once (the rows can number 50,000). */
+function bucketColumns(bucketCount: number): `a${number}`[] {
+  return Array.from({ length: bucketCount }, (_, i) => `a${i}` as const);
+}
+
+function toAgingRow(row: SummaryRow, columns: readonly `a${number}`[]): AgingRow {
+  const amountsCents: Cents[] = new Array<Cents>(columns.length);
+  for (let i = 0; i < columns.length; i++) amountsCents[i] = cents(row[columns[i]!] ?? 0);
   const line: AgingRow = {
     key: row.key, name: row.name, totalCents: cents(row.total),
-    unappliedCents: cents(row.unapplied),
-    amountsCents: Array.from({ length: bucketCount }, (_, i) => cents(row[`a${i}`] ?? 0)),
+    unappliedCents: cents(row.unapplied), amountsCents,
   };
-  assert(isConsistent(line), `aging row ${row.key}: buckets and unapplied make the total`);
+  if (!isConsistent(line)) {
+    assert(false, `aging row ${row.key}: buckets and unapplied make the total`);
+  }
   return line;
 }
 
