@@ -3,7 +3,8 @@
 //
 // The ledger of bench/generate.ts on PostgreSQL (schema bench_api of DATABASE_URL, or
 // postgres://postgres@127.0.0.1:5432/test; reused when it holds the same scale; --schema uses
-// another bench's generated schema as it is, adding only a bench user and token), served by the
+// another bench's generated schema as it is, adding only the ledger migrations it lacks up to
+// CORE_MIGRATIONS_MAX (what the measured routes read), a bench user and a token), served by the
 // real HTTP server in a child process (so the load generator does not share its event loop), its
 // clock on the data's business date. Then, with autocannon at --connections concurrent requests
 // for --seconds each, as an AR manager with an API token:
@@ -11,16 +12,19 @@
 //   - the customer account page's API: the account (header + aging strip) and its open items,
 //     over 1,000 customers drawn from the whole book;
 // and, one request at a time, the aging report by customer (JSON). Prints p50/p95/p99 and the
-// targets (p95 < 50 ms; aging < 1 s); exits 1 when one is missed.
+// targets (p95 < 50 ms; aging < 1 s); exits 1 when one is missed. Latency under load depends on
+// what else the machine runs, so each case also prints its CPU time per request: the server
+// process's and its PostgreSQL backends' (found by application_name), from /proc.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createApiToken } from '../src/auth/create-api-token.ts';
 import { createUser } from '../src/auth/create-user.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Actor } from '../src/db/audit.ts';
 import { openDb, type Db } from '../src/db/connection.ts';
-import { migrate } from '../src/db/migrate.ts';
+import { loadMigrations, migrate } from '../src/db/migrate.ts';
 import { buildServer } from '../src/http/server.ts';
 import { ensureSummaryDate } from '../src/reports/customer-summary-date.ts';
 import { analyze, DEFAULT_TODAY, GENERATOR_VERSION, generateLedger, sizes } from './generate.ts';
@@ -29,6 +33,8 @@ let SCHEMA = 'bench_api';
 const URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = `${DEFAULT_TODAY}T15:00:00.000Z`;
 const actor: Actor = { name: 'bench', kind: 'system', source: 'bench' };
+/** 006-customer-count: the list's total. Later capabilities' migrations are their benches'. */
+const CORE_MIGRATIONS_MAX = 6;
 const log = (s: string): void => void process.stdout.write(s + '\n');
 
 interface Args {
@@ -49,13 +55,41 @@ function parseArgs(argv: string[]): Args {
 }
 
 const dbUrl = (): string => process.env.DATABASE_URL ?? URL_DEFAULT;
+/** The server's connections, to find their backends' processes. */
+const APPLICATION_NAME = 'arc-bench-api';
+const serverDbUrl = (): string => {
+  const url = new URL(dbUrl());
+  url.searchParams.set('application_name', APPLICATION_NAME);
+  return url.toString();
+};
+
+/** CPU time (user + system) of a process so far, in ms; 0 when it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms so far of the server process and of its database backends. */
+async function serverCpu(admin: Db, serverPid: number): Promise<{ node: number; pg: number }> {
+  const r = await admin.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE application_name = $1', [APPLICATION_NAME]);
+  return { node: cpuMs(serverPid), pg: r.rows.reduce((sum, row) => sum + cpuMs(row.pid), 0) };
+}
 
 /** The bench schema at `scale`: reused when it matches, else generated (minutes at scale 1). */
 async function prepare(scale: number, given: string | undefined): Promise<Db> {
   if (given !== undefined) {
     SCHEMA = given;
-    log(`PostgreSQL: using schema ${SCHEMA} as it is`);
-    return openDb({ url: dbUrl(), schema: SCHEMA, poolMax: 4 });
+    const db = await openDb({ url: dbUrl(), schema: SCHEMA, poolMax: 4 });
+    const applied = await migrate(db,
+      loadMigrations().filter((m) => m.version <= CORE_MIGRATIONS_MAX));
+    log(`PostgreSQL: using schema ${SCHEMA} as it is` +
+      (applied.length ? ` (applied migrations ${applied.join(', ')})` : ''));
+    return db;
   }
   const admin = await openDb({ url: dbUrl(), poolMax: 1 });
   const info = await admin.query<{ scale: string; today: string; version: string }>(
@@ -102,7 +136,7 @@ async function managerToken(db: Db): Promise<string> {
 
 /** Child mode: the server on the bench schema, on a free port it prints as "port N". */
 async function serve(): Promise<void> {
-  const db = await openDb({ url: dbUrl(), schema: SCHEMA, poolMax: 20 });
+  const db = await openDb({ url: serverDbUrl(), schema: SCHEMA, poolMax: 20 });
   const app = await buildServer({ db, config: loadConfig({}), clock: { now: () => new Date(NOW) } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -110,7 +144,7 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => void app.close().then(() => db.close()).then(() => process.exit(0)));
 }
 
-async function startChild(): Promise<{ base: string; stop(): void }> {
+async function startChild(): Promise<{ base: string; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname,
     '--serve', '--schema', SCHEMA], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   const port = await new Promise<number>((resolve, reject) => {
@@ -122,7 +156,8 @@ async function startChild(): Promise<{ base: string; stop(): void }> {
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
-  return { base: `http://127.0.0.1:${port}`, stop: () => void child.kill('SIGTERM') };
+  return { base: `http://127.0.0.1:${port}`, pid: child.pid!,
+    stop: () => void child.kill('SIGTERM') };
 }
 
 interface Instance { on(event: 'response', fn: (c: unknown, status: number, bytes: number,
@@ -136,7 +171,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-interface Figures { label: string; n: number; p50: number; p95: number; p99: number; bad: number }
+interface Figures {
+  label: string; n: number; p50: number; p95: number; p99: number; bad: number;
+  /** CPU ms per request: the server process's and its database backends'. */
+  nodeCpu?: number; pgCpu?: number;
+}
 
 /** autocannon over `paths` (round-robin per connection), latencies of every response. */
 function load(base: string, token: string, label: string, paths: string[], a: Args) {
@@ -190,15 +229,24 @@ async function main(): Promise<void> {
   log(`${stats.rows[0]!.customers} customers, ${stats.rows[0]!.open} open items; ` +
     `${a.connections} connections, ${a.seconds} s per case`);
   const server = await startChild();
+  const admin = await openDb({ url: dbUrl(), poolMax: 1 });
+  const measured = async (label: string, paths: string[]): Promise<Figures> => {
+    // Unmeasured: compiles the route's code paths and fills the pool first.
+    await load(server.base, token, label, paths, { ...a, connections: 20, seconds: 2 });
+    const before = await serverCpu(admin, server.pid);
+    const f = await load(server.base, token, label, paths, a);
+    const after = await serverCpu(admin, server.pid);
+    return { ...f, nodeCpu: (after.node - before.node) / f.n, pgCpu: (after.pg - before.pg) / f.n };
+  };
   try {
     const ids = sample.rows.map((r) => r.id);
     const cases: Figures[] = [
-      await load(server.base, token, 'customer list, first page by past due',
-        ['/api/v1/customers?sort=pastDue&dir=desc&limit=50'], a),
-      await load(server.base, token, 'customer account (header + aging strip)',
-        ids.map((id) => `/api/v1/customers/${id}`), a),
-      await load(server.base, token, 'customer open items',
-        ids.map((id) => `/api/v1/customers/${id}/items?status=open`), a),
+      await measured('customer list, first page by past due',
+        ['/api/v1/customers?sort=pastDue&dir=desc&limit=50']),
+      await measured('customer account (header + aging strip)',
+        ids.map((id) => `/api/v1/customers/${id}`)),
+      await measured('customer open items',
+        ids.map((id) => `/api/v1/customers/${id}/items?status=open`)),
     ];
     let failed = false;
     for (const c of cases) {
@@ -207,6 +255,8 @@ async function main(): Promise<void> {
       log(`${c.label.padEnd(42)} ${String(c.n).padStart(7)} req  p50 ${c.p50.toFixed(1)} ms  ` +
         `p95 ${c.p95.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms  errors ${c.bad}  ` +
         `${ok ? 'ok' : 'MISSED'} (p95 < 50 ms)`);
+      log(`${''.padEnd(50)}CPU per request: server ${c.nodeCpu?.toFixed(2)} ms, ` +
+        `PostgreSQL ${c.pgCpu?.toFixed(2)} ms`);
     }
     const aging = await agingTimes(server.base, token, 5);
     const agingOk = (aging.at(-1) ?? Infinity) < 1000;
@@ -217,6 +267,7 @@ async function main(): Promise<void> {
     process.exitCode = failed ? 1 : 0;
   } finally {
     server.stop();
+    await admin.close();
   }
 }
 
