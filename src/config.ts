@@ -7,6 +7,8 @@ export interface Config {
   host: string;
   /** Outgoing mail for collections (emails, statements, faxes through a gateway). */
   mail: MailConfig;
+  /** The card gateway (Stripe); undefined when ARC_STRIPE_SECRET_KEY is unset. */
+  stripe: StripeConfig | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -21,6 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST || '127.0.0.1',
     mail: loadMailConfig(env),
+    stripe: loadStripeConfig(env),
   };
 }
 
@@ -54,4 +57,26 @@ export function loadMailConfig(env: NodeJS.ProcessEnv): MailConfig {
     faxGateway: gateway,
     companyName: env.ARC_COMPANY_NAME || 'ARC',
   };
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  /** The API's address; default Stripe's own (api.stripe.com, 443, https). */
+  host: string | undefined;
+  port: number | undefined;
+  protocol: 'http' | 'https' | undefined;
+}
+
+export function loadStripeConfig(env: NodeJS.ProcessEnv): StripeConfig | undefined {
+  if (!env.ARC_STRIPE_SECRET_KEY) return undefined;
+  const port = env.ARC_STRIPE_PORT ? Number(env.ARC_STRIPE_PORT) : undefined;
+  if (port !== undefined && (!Number.isInteger(port) || port <= 0 || port > 65535)) {
+    throw new Error(`ARC_STRIPE_PORT must be a port number, got ${env.ARC_STRIPE_PORT}`);
+  }
+  const protocol = env.ARC_STRIPE_PROTOCOL || undefined;
+  if (protocol !== undefined && protocol !== 'http' && protocol !== 'https') {
+    throw new Error(`ARC_STRIPE_PROTOCOL must be http or https, got ${protocol}`);
+  }
+  return { secretKey: env.ARC_STRIPE_SECRET_KEY, host: env.ARC_STRIPE_HOST || undefined, port,
+    protocol };
 }
