@@ -149,6 +149,12 @@ export function WorklistPage() {
   }, [items, navigate]);
   const [selected, setSelected] = useListKeys(items.length, open);
   const showCollector = collector === '*';
+  // Focus the list once it shows, so the keys work at once (not on the nav link just clicked).
+  const tableRef = useRef<HTMLTableElement>(null);
+  const hasRows = items.length > 0;
+  useEffect(() => {
+    if (hasRows) tableRef.current?.focus({ preventScroll: true });
+  }, [hasRows]);
   return (
     <div className="page">
       <Busy active={loading} />
@@ -178,7 +184,8 @@ export function WorklistPage() {
         </Empty>
       ) : (
         <section className="panel flush">
-          <table className="grid clickable" data-testid="worklist">
+          <table ref={tableRef} tabIndex={-1} className="grid clickable worklist"
+            data-testid="worklist" aria-label="Worklist">
             <thead>
               <tr>
                 <th className="num">#</th>
