@@ -69,6 +69,21 @@ function safeUser(): string {
 /** A command module adds its subcommands to the program. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
 
+/**
+ * Command groups that several modules add subcommands to, with the plural each also answers to:
+ * `arc payment add` and `arc payments list` are one group.
+ */
+const GROUP_ALIASES: Record<string, string> = { payment: 'payments', application: 'applications' };
+
+/** The group command `name` (or its plural), created with `description` by the first caller. */
+export function commandGroup(program: Command, name: string, description: string): Command {
+  const found = program.commands.find((c) => c.name() === name);
+  if (found) return found;
+  const group = program.command(name).description(description);
+  const alias = GROUP_ALIASES[name];
+  return alias ? group.alias(alias) : group;
+}
+
 /** Prints `value` as JSON when --json was given, else the text from `render`. */
 export function output(
   ctx: CliContext,

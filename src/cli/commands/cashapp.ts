@@ -1,7 +1,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Argument, type Command } from 'commander';
-import { CliError, output, type CliContext, type RegisterCommands } from '../context.ts';
+import {
+  CliError, commandGroup, output, type CliContext, type RegisterCommands,
+} from '../context.ts';
 import { acceptProposal } from '../../cashapp/accept-proposal.ts';
 import { addPaymentNote } from '../../cashapp/add-payment-note.ts';
 import { applyPaymentByHand, type HandLine } from '../../cashapp/apply-payment-by-hand.ts';
@@ -23,11 +25,6 @@ import type { Result } from '../../domain/result.ts';
 function unwrap<T>(r: Result<T, CashappError>): T {
   if (!r.ok) throw new CliError(r.error.code, describeCashappError(r.error), 1, r.error);
   return r.value;
-}
-
-function group(program: Command, name: string, description: string): Command {
-  return program.commands.find((c) => c.name() === name)
-    ?? program.command(name).description(description);
 }
 
 const json = (cmd: Command) => Boolean(cmd.optsWithGlobals<{ json?: boolean }>().json);
@@ -97,7 +94,7 @@ function handLine(spec: string): HandLine {
 }
 
 export const registerCashappCommands: RegisterCommands = (program, ctx) => {
-  group(program, 'applications', 'applications of payments and credits').command('list')
+  commandGroup(program, 'application', 'applications of payments and credits, and their reversal').command('list')
     .description('every application: payment and bank reference, customer, document, amount, '
       + 'applied on, and how (manual, or the rule with its confidence)')
     .option('--since <date>', 'applied on or after, YYYY-MM-DD')
@@ -108,7 +105,7 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
         + `${a.how === 'rule' ? `${a.rule} (${a.confidence})` : a.method}`
         + `${a.reversed ? ' reversed' : ''}`).join('\n') || 'no applications');
     });
-  const payments = group(program, 'payments', 'cash application: the research queue');
+  const payments = commandGroup(program, 'payment', 'payments (receipts) and the research queue');
   payments.command('list').description('payments with unapplied cash (the research queue)')
     .option('--unapplied', 'only payments with unapplied cash (the default)')
     .action(async (_o: unknown, cmd: Command) => {

@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { CliError, output, type CliContext, type RegisterCommands } from '../context.ts';
+import {
+  CliError, commandGroup, output, type CliContext, type RegisterCommands,
+} from '../context.ts';
 import type { Db } from '../../db/connection.ts';
 import {
   findCustomerByAccount, findDebitsByNumber, listContacts, listCustomers, listOpenDocuments,
@@ -24,7 +26,7 @@ import { verifyLedger, type LedgerDifference } from '../../ledger/verify.ts';
 // currency's minor units and printed with formatAmount; ledger errors keep their codes.
 
 export const registerLedgerCommands: RegisterCommands = (program, ctx) => {
-  registerCustomerCommands(group(program, 'customer', 'customers and their contacts'), ctx);
+  registerCustomerCommands(commandGroup(program, 'customer', 'customers and their contacts'), ctx);
   registerPostingCommands(program, ctx);
   registerApplicationCommands(program, ctx);
   program.command('verify')
@@ -41,11 +43,6 @@ export const registerLedgerCommands: RegisterCommands = (program, ctx) => {
 };
 
 /** The subcommand `name`, shared with other modules that add to it (e.g. `payment import`). */
-function group(program: Command, name: string, description: string): Command {
-  return program.commands.find((c) => c.name() === name)
-    ?? program.command(name).description(description);
-}
-
 /**
  * Whether --json was given. main.ts adds --json to group commands too ("customer"), and commander
  * lets a parent take its own options after the subcommand, so read it with the parents'.
@@ -227,7 +224,7 @@ interface PostOpts {
 }
 
 function registerPostingCommands(program: Command, ctx: CliContext): void {
-  group(program, 'invoice', 'invoices and memos').command('add')
+  commandGroup(program, 'invoice', 'invoices and memos').command('add')
     .description('post an invoice, credit memo, debit memo or finance charge')
     .requiredOption('--account <account>').requiredOption('--number <number>')
     .requiredOption('--date <date>', 'document date, YYYY-MM-DD')
@@ -249,7 +246,7 @@ function registerPostingCommands(program: Command, ctx: CliContext): void {
       }));
       printPosted(ctx, o.json, r.document, r.created);
     });
-  group(program, 'payment', 'payments (receipts)').command('add')
+  commandGroup(program, 'payment', 'payments (receipts) and the research queue').command('add')
     .description('post a payment; without --account it is unidentified cash')
     .option('--account <account>')
     .addOption(new Option('--method <method>').choices(PAYMENT_METHODS).makeOptionMandatory())
@@ -296,7 +293,7 @@ function registerApplicationCommands(program: Command, ctx: CliContext): void {
       paymentId?: string; creditId?: string; to: string[]; date: string;
       allowDiscountOverride?: boolean; json?: boolean;
     }, cmd: Command) => applyCommand(ctx, { ...o, json: wantsJson(cmd) }));
-  group(program, 'application', 'applications').command('reverse <id>')
+  commandGroup(program, 'application', 'applications of payments and credits, and their reversal').command('reverse <id>')
     .description('un-apply an application (a reversing row)')
     .requiredOption('--reason <text>').requiredOption('--date <date>', 'effective date')
     .option('--include-adjustments', 'also reverse the discount/write-off taken with it')
@@ -320,7 +317,7 @@ function registerApplicationCommands(program: Command, ctx: CliContext): void {
           + ` applied; to reverse it: arc document reverse ${d.id} --unapply-first`),
       ].join('\n'));
     });
-  group(program, 'document', 'open items').command('reverse <id>')
+  commandGroup(program, 'document', 'open items').command('reverse <id>')
     .description('void a posted document by a reversing document')
     .requiredOption('--reason <text>').requiredOption('--date <date>', 'effective date')
     .option('--unapply-first', 'reverse its applications first')
