@@ -350,7 +350,8 @@ function OpenDisputeForm(props: { c: CustomerDetail; items: Item[]; onDone: () =
   );
 }
 
-function EmailStatement(props: { c: CustomerDetail; onSent: () => void }) {
+/** The account's actions: email the statement PDF, open a dispute; results below them. */
+function Actions(props: { c: CustomerDetail; onSent: () => void; onDispute: () => void }) {
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -369,13 +370,17 @@ function EmailStatement(props: { c: CustomerDetail; onSent: () => void }) {
     }
   };
   return (
-    <>
-      <button type="button" disabled={sending} onClick={() => void send()}>
-        {sending ? 'Sending…' : 'Email statement'}
-      </button>
+    <section className="panel actions-panel">
+      <div className="toolbar wrap">
+        <button type="button" disabled={sending} onClick={() => void send()}
+          title="Statement of account as PDF, to the primary contact; logged on the timeline">
+          {sending ? 'Sending…' : 'Email statement'}
+        </button>
+        <button type="button" onClick={props.onDispute}>Open dispute…</button>
+      </div>
       {sent ? <Notice kind="ok">Statement (PDF) emailed to {sent}.</Notice> : null}
       <ErrorBanner error={error} />
-    </>
+    </section>
   );
 }
 
@@ -404,10 +409,7 @@ export function AccountCollections(props: { customer: CustomerDetail; canWrite: 
         </section>
         <div className="form-stack">
           {props.canWrite ? (
-            <section className="panel actions-panel">
-              <EmailStatement c={c} onSent={activities.reload} />
-              <button type="button" onClick={() => setDisputing(true)}>Open dispute…</button>
-            </section>
+            <Actions c={c} onSent={activities.reload} onDispute={() => setDisputing(true)} />
           ) : null}
           <section className="panel">
             <div className="panel-head"><h2>Promises to pay</h2></div>
