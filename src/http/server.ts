@@ -20,6 +20,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { itemRoutes } from './routes/items.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { cashappRoutes } from './routes/cashapp.ts';
+import { cardPaymentRoutes } from './routes/card-payments.ts';
 import { collectionsRoutes } from './routes/collections.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -67,6 +68,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   itemRoutes,
   paymentRoutes,
   cashappRoutes,
+  cardPaymentRoutes,
   applicationRoutes,
   collectionsRoutes,
   agingRoutes,
