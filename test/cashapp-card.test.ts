@@ -13,6 +13,7 @@ import { loadConfig, loadMailConfig, loadStripeConfig } from '../src/config.ts';
 import type { Cents } from '../src/domain/money.ts';
 import { buildServer, type ArcServer } from '../src/http/server.ts';
 import { addContact } from '../src/ledger/add-contact.ts';
+import { applyCredit } from '../src/ledger/apply-credit.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
 import { freshDb } from './support/db.ts';
 import { testClock } from './support/http.ts';
@@ -183,8 +184,10 @@ describe('taking a card payment through Stripe', () => {
       expect(mail.subject).toBe(`Payment receipt ${o.card.gatewayId}`);
       expect(mail.text).toContain('Amount charged: USD 1,325.00 on 2026-07-01');
       expect(mail.text).toContain('visa ending 4242');
-      expect(mail.text).toMatch(new RegExp(`${inv1.number}\\s+USD 1,200.00\\s+\\(open now USD 0.00`));
-      expect(mail.text).toMatch(new RegExp(`${inv2.number}\\s+USD 100.00\\s+\\(open now USD 200.00`));
+      const row = (n: string, paid: string, open: string) =>
+        new RegExp(`${n}\\s+USD ${paid}\\s+\\(open now USD ${open}\\)`);
+      expect(mail.text).toMatch(row(inv1.number, '1,200.00', '0.00'));
+      expect(mail.text).toMatch(row(inv2.number, '100.00', '200.00'));
       expect(mail.text).toContain('Left on account: USD 25.00');
 
       // Logged on the account as an email about the payment and the invoices.
@@ -244,6 +247,28 @@ describe('taking a card payment through Stripe', () => {
       expect(calls.filter((x) => x.idempotencyKey === key)).toHaveLength(2);
       expect(answers.get(key)!.status).toBe(200);
       expect(await openCents(db, inv2.id)).toBe(0);
+    });
+
+  it('when another payment closes the invoice during the charge, the money stays on account',
+    async () => {
+      const { cu, inv2 } = await account();
+      const check = await post(db, 'payment', cu.id, '2026-06-20', 30_000);
+      // Another clerk applies a check to the invoice while the card is being charged.
+      const racing: TakeCardPaymentDeps = { ...deps, gateway: { name: 'stripe',
+        async charge(request) {
+          unwrap(await applyCredit(db, actor, { creditId: check.id, appliedOn: '2026-07-01',
+            lines: [{ debitId: inv2.id, amountCents: c(30_000) }] }));
+          return deps.gateway!.charge(request);
+        } } };
+      const o = unwrap(await takeCardPayment(racing, actor, { customerId: cu.id,
+        paymentMethodToken: 'pm_card_visa', idempotencyKey: newKey(), today: '2026-07-01',
+        lines: [{ invoiceId: inv2.id, amountCents: c(30_000) }] }));
+      expect(o.notApplied).toMatchObject({ code: 'amount_exceeds_open_balance',
+        debitId: inv2.id, openCents: 0 });
+      expect(o.applications).toEqual([]);
+      expect(o.payment).toMatchObject({ method: 'card', amountCents: -30_000, openCents: -30_000 });
+      expect(inbox.at(-1)!.text).toContain('Left on account: USD 300.00');
+      expect(await verifyLedger(db)).toEqual([]);
     });
 
   it('a declined card posts nothing and answers the decline code, also on retry', async () => {
