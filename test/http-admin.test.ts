@@ -100,7 +100,8 @@ describe('audit log', () => {
     }
     const byAccount = await admin.request('GET', '/api/v1/audit?customer=B2');
     expect(byAccount.json()).toMatchObject({ total: 1,
-      items: [{ action: 'customer.create', actor: 'erp', after: { accountNumber: 'B2' } }] });
+      items: [{ action: 'customer.create', actor: 'erp', after: { accountNumber: 'B2' },
+        customerAccount: 'B2' }] });
     const id = byAccount.json().items[0].customerId;
     expect((await admin.request('GET', `/api/v1/audit?customer=${id}`)).json().total).toBe(1);
     const page = await admin.request('GET', '/api/v1/audit?action=customer.create&limit=1');

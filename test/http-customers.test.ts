@@ -233,7 +233,7 @@ describe('the hot reads (one statement each, the book count kept by the database
     const paid = await manager.request('POST', '/api/v1/payments', { customerId: ids.cog,
       method: 'check', reference: 'CHK-9', receivedOn: '2026-06-29', amount: '25.00' });
     expect(paid.statusCode, paid.body).toBe(201);
-    await invoice(ids.cog, 'INV-4', '2026-03-01', '40.00');
+    await invoice(ids.cog!, 'INV-4', '2026-03-01', '40.00');
     const { customer, aging } = (await manager.request('GET', `/api/v1/customers/${ids.cog}`))
       .json();
     expect(customer).toMatchObject({ balance: '25.00', contacts: [] });

@@ -27,6 +27,8 @@ export interface AuditEntry {
   entityType: string;
   entityId: string | null;
   customerId: number | null;
+  /** The customer's account number (what people know it by), when there is a customer. */
+  customerAccount: string | null;
   before: unknown;
   after: unknown;
   source: string | null;
@@ -34,7 +36,8 @@ export interface AuditEntry {
 
 interface AuditRow {
   id: number; at: unknown; actor: string; actor_kind: string; action: string;
-  entity_type: string; entity_id: string | null; customer_id: number | null; before: unknown;
+  entity_type: string; entity_id: string | null; customer_id: number | null;
+  customer_account: string | null; before: unknown;
   after: unknown; source: string | null;
 }
 
@@ -66,8 +69,9 @@ export async function listAuditEntries(
   const offset = Math.max(query.offset ?? 0, 0);
   const rows = await db.query<AuditRow>(
     `SELECT a.id, a.at, a.actor, a.actor_kind, a.action, a.entity_type, a.entity_id,
-       a.customer_id, a.before, a.after, a.source
-     FROM audit_log a ${whereSql} ORDER BY a.id DESC LIMIT ${limit} OFFSET ${offset}`,
+       a.customer_id, c.account_number AS customer_account, a.before, a.after, a.source
+     FROM audit_log a LEFT JOIN customers c ON c.id = a.customer_id
+     ${whereSql} ORDER BY a.id DESC LIMIT ${limit} OFFSET ${offset}`,
     params,
   );
   const count = await db.query<{ n: number }>(
@@ -76,7 +80,7 @@ export async function listAuditEntries(
     items: rows.rows.map((r) => ({
       id: r.id, at: isoInstant(r.at), actor: r.actor, actorKind: r.actor_kind, action: r.action,
       entityType: r.entity_type, entityId: r.entity_id, customerId: r.customer_id,
-      before: r.before, after: r.after, source: r.source,
+      customerAccount: r.customer_account, before: r.before, after: r.after, source: r.source,
     })),
     total: count.rows[0]?.n ?? 0,
   };

@@ -200,6 +200,32 @@ describe('web app against the real server', () => {
     await page.close();
   });
 
+  it('pages long tables by button and keyboard; the audit log names customers', async () => {
+    const page = await signIn('ar_manager');
+    await page.goto(`${server.baseUrl}/aging?by=none&detail=true`);
+    const detail = page.locator('tr.detail-row').first();
+    await detail.locator('table.inner tbody tr').first().waitFor();
+    // The whole book's open items under one row: 50 at a time, the totals row unchanged.
+    const total = await page.getByTestId('aging-grand-total').locator('[data-amount]')
+      .getAttribute('data-amount');
+    expect(await detail.locator('table.inner tbody tr').count()).toBe(50);
+    const range = detail.locator('.pager span');
+    expect(await range.textContent()).toMatch(/^1–50 of \d{1,3}(,\d{3})*$/);
+    await detail.locator('.pager').getByRole('button', { name: /Next/ }).click();
+    await expect.poll(() => range.textContent()).toMatch(/^51–100 of /);
+    await shot(page, 'aging-detail-paged');
+    await detail.locator('.pager').getByRole('button', { name: /Prev/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => range.textContent()).toMatch(/^1–50 of /);
+    expect(await page.getByTestId('aging-grand-total').locator('[data-amount]')
+      .getAttribute('data-amount')).toBe(total);
+    await page.goto(`${server.baseUrl}/audit`);
+    const links = page.getByTestId('audit-table').locator('tbody a[href^="/customers/"]');
+    await links.first().waitFor();
+    for (const text of await links.allTextContents()) expect(text).not.toMatch(/^#/);
+    await page.close();
+  });
+
   it('shows users, tokens and the audit log to an admin', async () => {
     const page = await signIn('admin');
     await page.goto(`${server.baseUrl}/admin`);

@@ -210,6 +210,8 @@ export interface AuditEntry {
   entityType: string;
   entityId: string | null;
   customerId: number | null;
+  /** The customer's account number. */
+  customerAccount: string | null;
   before: unknown;
   after: unknown;
   source: string | null;
@@ -540,6 +542,7 @@ export interface WorklistEntry {
   reason: string;
   brokenPromise: boolean;
   promiseDueToday: boolean;
+  openPromise: boolean;
   openDisputes: number;
   lastContactOn: string | null;
 }

@@ -101,3 +101,23 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   const type = (target as HTMLInputElement).type;
   return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(type);
 }
+
+/**
+ * One page of `rows` at a time, so a long list renders `pageSize` rows rather than all of them;
+ * back to the first page whenever `resetKey` changes (another filter, sort or data set).
+ */
+export function usePaged<T>(rows: readonly T[], pageSize: number, resetKey: string) {
+  const [offset, setOffset] = useState(0);
+  const [key, setKey] = useState(resetKey);
+  if (key !== resetKey) {
+    setKey(resetKey);
+    setOffset(0);
+  }
+  // Rows can shrink under the current page (a reload): show the last page that exists.
+  const lastStart = Math.max(0, Math.ceil(rows.length / pageSize) - 1) * pageSize;
+  const start = Math.min(offset, lastStart);
+  return {
+    rows: rows.slice(start, start + pageSize), offset: start, limit: pageSize,
+    total: rows.length, setOffset,
+  };
+}

@@ -12,6 +12,8 @@ const AuditEntrySchema = Type.Object({
   entityType: Type.String(),
   entityId: Type.Union([Type.String(), Type.Null()]),
   customerId: Type.Union([Type.Integer(), Type.Null()]),
+  customerAccount: Type.Union([Type.String(), Type.Null()],
+    { description: "the customer's account number" }),
   before: Type.Unknown({ description: 'the entity before the change (JSON), or null' }),
   after: Type.Unknown({ description: 'the entity after the change (JSON), or null' }),
   source: Type.Union([Type.String(), Type.Null()], { description: 'IP address, cli, job' }),

@@ -76,9 +76,11 @@ export function Pager(props: {
   limit: number;
   total: number;
   onChange: (offset: number) => void;
+  /** Hide it when everything fits on one page. */
+  hideSingle?: boolean;
 }) {
-  const { offset, limit, total, onChange } = props;
-  if (total === 0) return null;
+  const { offset, limit, total, onChange, hideSingle } = props;
+  if (total === 0 || (hideSingle && total <= limit)) return null;
   const last = Math.min(offset + limit, total);
   return (
     <div className="pager">

@@ -3,11 +3,14 @@ import { useNavigate } from 'react-router';
 import * as api from '../api.ts';
 import type { Item } from '../api.ts';
 import {
-  Amount, Busy, DateText, Empty, ErrorBanner, Loading, SortHeader,
+  Amount, Busy, DateText, Empty, ErrorBanner, Loading, Pager, SortHeader,
 } from '../components/ui.tsx';
 import { centsToDecimal, parseCents } from '../decimal.ts';
 import { formatCount, formatDays, itemTypeLabel } from '../format.ts';
-import { useLoad, useQueryState } from '../hooks.ts';
+import { useLoad, usePaged, useQueryState } from '../hooks.ts';
+
+/** Rows rendered at a time; totals and "select all" still cover every row the filter keeps. */
+const PAGE = 100;
 
 type ItemSort = 'dueDate' | 'documentDate' | 'number' | 'type' | 'amount' | 'open' | 'daysPastDue';
 const SORTS: ItemSort[] = ['dueDate', 'documentDate', 'number', 'type', 'amount', 'open',
@@ -65,6 +68,7 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
   const items = data?.items ?? [];
   const rows = useMemo(() => visibleItems(items, type, text, sort, dir),
     [items, type, text, sort, dir]);
+  const paged = usePaged(rows, PAGE, JSON.stringify([customerId, status, type, text, sort, dir]));
   const types = [...new Set(items.map((it) => it.type))].sort();
   const picked = items.filter((it) => checked.has(it.id));
   const allVisible = rows.length > 0 && rows.every((it) => checked.has(it.id));
@@ -129,8 +133,9 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
           <thead>
             <tr>
               <th className="check">
-                <input type="checkbox" aria-label="Select all" checked={allVisible}
-                  onChange={toggleAll} />
+                <input type="checkbox" checked={allVisible} onChange={toggleAll}
+                  aria-label={rows.length > PAGE
+                    ? `Select all ${formatCount(rows.length)} items` : 'Select all'} />
               </th>
               {head('Type', 'type')}
               {head('Number', 'number')}
@@ -143,7 +148,7 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
             </tr>
           </thead>
           <tbody>
-            {rows.map((it) => (
+            {paged.rows.map((it) => (
               <tr key={it.id} className={checked.has(it.id) ? 'checked' : undefined}
                 onClick={() => toggle(it.id)}>
                 <td className="check">
@@ -169,13 +174,18 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
           <tfoot>
             <tr>
               <td />
-              <td colSpan={6}>{formatCount(rows.length)} items shown</td>
+              <td colSpan={6}>
+                {formatCount(rows.length)} {rows.length === 1 ? 'item' : 'items'}
+                {rows.length > PAGE ? ', totals of all of them' : ''}
+              </td>
               <td className="num"><Amount value={totalOf(rows, 'amount')} strong /></td>
               <td className="num"><Amount value={totalOf(rows, 'open')} strong /></td>
             </tr>
           </tfoot>
         </table>
       ) : null}
+      <Pager offset={paged.offset} limit={paged.limit} total={paged.total}
+        onChange={paged.setOffset} hideSingle />
     </section>
   );
 }

@@ -1,8 +1,13 @@
+import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 import * as api from '../api.ts';
-import { Amount, Busy, DateText, Empty, ErrorBanner, Loading } from '../components/ui.tsx';
+import { Amount, Busy, DateText, Empty, ErrorBanner, Loading, Pager } from '../components/ui.tsx';
 import { isIsoDate, itemTypeLabel, localDate, startOfMonth } from '../format.ts';
-import { useLoad, useQueryState } from '../hooks.ts';
+import { useLoad, usePaged, useQueryState } from '../hooks.ts';
 import { DateInput } from '../components/date-input.tsx';
+
+/** Lines rendered at a time; a later page starts with the balance brought forward. */
+const PAGE = 100;
 
 /** Statement of activity for a date range: opening balance, each document, running balance. */
 export function AccountStatement({ customerId }: { customerId: number }) {
@@ -15,6 +20,22 @@ export function AccountStatement({ customerId }: { customerId: number }) {
     (s) => (valid ? api.customerStatement(customerId, from, to, s) : Promise.resolve(undefined)),
     [customerId, from, to],
   );
+  // A printed statement has every line: the whole period renders while the browser prints.
+  const [printing, setPrinting] = useState(false);
+  useEffect(() => {
+    const on = () => flushSync(() => setPrinting(true));
+    const off = () => setPrinting(false);
+    window.addEventListener('beforeprint', on);
+    window.addEventListener('afterprint', off);
+    return () => {
+      window.removeEventListener('beforeprint', on);
+      window.removeEventListener('afterprint', off);
+    };
+  }, []);
+  const lines = data?.lines ?? [];
+  const paged = usePaged(lines, printing ? Math.max(lines.length, 1) : PAGE,
+    `${customerId}|${from}|${to}`);
+  const before = paged.offset > 0 ? data?.lines[paged.offset - 1] : undefined;
   return (
     <section className="panel statement">
       <Busy active={loading} />
@@ -50,13 +71,21 @@ export function AccountStatement({ customerId }: { customerId: number }) {
             </tr>
           </thead>
           <tbody>
-            <tr className="subtotal">
-              <td><DateText value={from} /></td>
-              <td colSpan={5}>Opening balance</td>
-              <td className="num"><Amount value={data.opening} strong /></td>
-            </tr>
-            {data.lines.map((l, i) => (
-              <tr key={`${l.number}-${i}`}>
+            {before ? (
+              <tr className="subtotal">
+                <td><DateText value={before.date} /></td>
+                <td colSpan={5}>Brought forward (lines before this page)</td>
+                <td className="num"><Amount value={before.balance} strong /></td>
+              </tr>
+            ) : (
+              <tr className="subtotal">
+                <td><DateText value={from} /></td>
+                <td colSpan={5}>Opening balance</td>
+                <td className="num"><Amount value={data.opening} strong /></td>
+              </tr>
+            )}
+            {paged.rows.map((l, i) => (
+              <tr key={`${l.number}-${paged.offset + i}`}>
                 <td><DateText value={l.date} /></td>
                 <td>{itemTypeLabel(l.type)}</td>
                 <td className="mono">{l.number}</td>
@@ -79,6 +108,8 @@ export function AccountStatement({ customerId }: { customerId: number }) {
           </tfoot>
         </table>
       ) : null}
+      <Pager offset={paged.offset} limit={paged.limit} total={paged.total}
+        onChange={paged.setOffset} hideSingle />
     </section>
   );
 }

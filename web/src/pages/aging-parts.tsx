@@ -4,12 +4,15 @@ import { Link } from 'react-router';
 import * as api from '../api.ts';
 import type { AgingBasis, AgingBy, AgingQuery, AgingReport, AgingRow } from '../api.ts';
 import { DateInput } from '../components/date-input.tsx';
-import { Amount, DateText } from '../components/ui.tsx';
+import { Amount, DateText, Pager } from '../components/ui.tsx';
 import { centsToDecimal, parseCents } from '../decimal.ts';
 import {
   bucketLabel, formatCount, formatDays, formatShare, isIsoDate, itemTypeLabel,
 } from '../format.ts';
-import type { useQueryState } from '../hooks.ts';
+import { usePaged, type useQueryState } from '../hooks.ts';
+
+/** A row's items rendered at a time under it (the biggest customers have thousands). */
+const ITEMS_PAGE = 50;
 
 export const BY: [AgingBy, string][] = [
   ['customer', 'Customer'], ['collector', 'Collector'], ['sales-rep', 'Sales rep'],
@@ -113,6 +116,7 @@ export function Summary({ report, basis }: { report: AgingReport; basis: AgingBa
 export function DetailRows({ row, span, showCustomer }: {
   row: AgingRow; span: number; showCustomer: boolean;
 }) {
+  const paged = usePaged(row.items ?? [], ITEMS_PAGE, row.key);
   if (!row.items || row.items.length === 0) return null;
   return (
     <tr className="detail-row">
@@ -126,8 +130,8 @@ export function DetailRows({ row, span, showCustomer }: {
             </tr>
           </thead>
           <tbody>
-            {row.items.map((it, i) => (
-              <tr key={it.id ?? `${it.number}-${i}`}>
+            {paged.rows.map((it, i) => (
+              <tr key={it.id ?? `${it.number}-${paged.offset + i}`}>
                 {showCustomer ? (
                   <td className="mono">
                     {it.customerId ? (
@@ -149,6 +153,8 @@ export function DetailRows({ row, span, showCustomer }: {
             ))}
           </tbody>
         </table>
+        <Pager offset={paged.offset} limit={paged.limit} total={paged.total}
+          onChange={paged.setOffset} hideSingle />
       </td>
     </tr>
   );

@@ -4,13 +4,14 @@ import * as api from '../api.ts';
 import type { AgingBy, AgingRow } from '../api.ts';
 import { AgingChart } from '../components/aging-chart.tsx';
 import {
-  Amount, Busy, DateText, Empty, ErrorBanner, Loading, SortHeader,
+  Amount, Busy, DateText, Empty, ErrorBanner, Loading, Pager, SortHeader,
 } from '../components/ui.tsx';
 import { bucketLabel, formatCount } from '../format.ts';
-import { useLoad, useQueryState, useTitle } from '../hooks.ts';
+import { useLoad, usePaged, useQueryState, useTitle } from '../hooks.ts';
 import { cents, Controls, DetailRows, readQuery, Summary } from './aging-parts.tsx';
 
-const SHOW_STEP = 500;
+/** Report rows rendered at a time (the totals row is the whole report's). */
+const PAGE = 100;
 /** Row keys the server uses for customers without a value and for unidentified cash. */
 const NO_VALUE = '(none)';
 const UNIDENTIFIED = '(unidentified)';
@@ -53,7 +54,6 @@ export function AgingPage() {
   const key = JSON.stringify(query);
   const { data, error, loading, reload } = useLoad((s) => api.aging(query, s), [key]);
   const [filter, setFilter] = useState('');
-  const [shown, setShown] = useState(SHOW_STEP);
   const [opening, setOpening] = useState<unknown>();
   const sort = state.get('sort');
   const dir = state.get('dir') === 'desc' ? 'desc' : 'asc';
@@ -66,6 +66,7 @@ export function AgingPage() {
       : all;
     return sortRows(kept, sort, dir);
   }, [data, filter, sort, dir]);
+  const paged = usePaged(rows, PAGE, JSON.stringify([key, filter, sort, dir]));
   const byCustomer = data?.by === 'customer';
   const openRow = async (r: AgingRow) => {
     if (r.key === UNIDENTIFIED) return navigate('/payments');
@@ -147,7 +148,7 @@ export function AgingPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.slice(0, shown).map((r) => (
+                  {paged.rows.map((r) => (
                     <Fragment key={r.key}>
                       <tr onClick={() => void openRow(r)}>
                         <td className={byCustomer ? 'mono' : undefined}>
@@ -187,13 +188,8 @@ export function AgingPage() {
                 </tfoot>
               </table>
             )}
-            {rows.length > shown ? (
-              <button type="button" className="show-more"
-                onClick={() => setShown((n) => n + SHOW_STEP)}>
-                Show {formatCount(Math.min(SHOW_STEP, rows.length - shown))} more of{' '}
-                {formatCount(rows.length - shown)}
-              </button>
-            ) : null}
+            <Pager offset={paged.offset} limit={paged.limit} total={paged.total}
+              onChange={paged.setOffset} hideSingle />
           </section>
         </>
       ) : null}

@@ -128,8 +128,10 @@ export function AuditPage() {
                   </td>
                   <td>
                     {e.customerId ? (
-                      <Link to={`/customers/${e.customerId}`}
-                        onClick={(ev) => ev.stopPropagation()}>#{e.customerId}</Link>
+                      <Link to={`/customers/${e.customerId}`} className="mono"
+                        onClick={(ev) => ev.stopPropagation()}>
+                        {e.customerAccount ?? `#${e.customerId}`}
+                      </Link>
                     ) : ''}
                   </td>
                   <td className="muted">{e.source ?? ''}</td>
