@@ -207,6 +207,14 @@ describe('collections in the browser', () => {
     await expect.poll(() => disputes.textContent()).toContain(itemNumber);
     await expect.poll(() => disputes.locator('tbody tr').first().textContent()).toContain('Open');
     await shot(page, 'account-after');
+
+    // Back on the list, the account just worked is selected again, with its new flags.
+    await page.getByTestId('worklist-position').getByRole('link', { name: 'worklist' }).click();
+    const worked = page.locator('[data-testid="worklist-row"][aria-selected="true"]');
+    await expect.poll(() => worked.textContent()).toContain(first.accountNumber);
+    expect(await worked.textContent()).toContain('promised');
+    expect(await worked.textContent()).toContain('dispute');
+    await shot(page, 'worklist-after', false);
     await page.close();
   }, 240_000);
 

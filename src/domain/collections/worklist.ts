@@ -90,6 +90,8 @@ export interface WorklistEntry {
   /** Flags for the list itself (they already count in `score` and `reason`). */
   brokenPromise: boolean;
   promiseDueToday: boolean;
+  /** Some of the account is covered by an open promise to pay. */
+  openPromise: boolean;
   openDisputes: number;
   lastContactOn: IsoDate | null;
 }
@@ -218,6 +220,7 @@ export function rankWorklist(
       daysPastDueMax: oldestDue === null ? 0 : pastDue(oldestDue),
       reason: found.filter((s) => s.text !== '').map((s) => s.text).join(', '),
       brokenPromise: a.brokenPromise !== null, promiseDueToday: a.promiseDueTodayCents > 0,
+      openPromise: a.promisedUnassignedCents > 0 || a.groups.some((g) => g.promisedCents > 0),
       openDisputes: a.openDisputes, lastContactOn: a.lastContactOn,
     });
   }

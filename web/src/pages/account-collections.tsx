@@ -13,7 +13,7 @@ import {
 } from '../components/ui.tsx';
 import { addDays, humanize, isIsoDate, localDate } from '../format.ts';
 import { isTypingTarget, useLoad } from '../hooks.ts';
-import { worklistPosition } from './worklist.tsx';
+import { markWorked, worklistPosition } from './worklist.tsx';
 
 // The account's collections view: log a contact (and a promise), the contact timeline, promises
 // and disputes with their status, open a dispute on chosen items, email the statement PDF.
@@ -68,6 +68,7 @@ function LogContact(props: { c: CustomerDetail; onSaved: () => void }) {
   const [saved, setSaved] = useState(false);
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => {
+    if (position) markWorked(c.id);
     setD(freshDraft(c));
     setSaved(false);
     setError(undefined);

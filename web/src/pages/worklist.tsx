@@ -14,6 +14,13 @@ import { useSession } from '../session.tsx';
 // can offer the next account without coming back here.
 
 const ORDER_KEY = 'arc.worklist.order';
+const CURRENT_KEY = 'arc.worklist.current';
+const LIMIT = 500;
+
+/** Notes the account being worked, so the list selects it again on the way back. */
+export function markWorked(customerId: number): void {
+  sessionStorage.setItem(CURRENT_KEY, String(customerId));
+}
 
 /** Keeps the list's account order for the account page's "next" (this tab only). */
 function rememberOrder(items: readonly WorklistEntry[]): void {
@@ -48,9 +55,10 @@ export function canCollect(role: Role): boolean {
 }
 
 /** j/k or the arrows move the selection, Enter opens it. */
-function useListKeys(count: number, open: (i: number) => void) {
+function useListKeys(count: number, open: (i: number) => void, start: number) {
   const [selected, setSelected] = useState(0);
-  useEffect(() => setSelected((s) => Math.min(s, Math.max(0, count - 1))), [count]);
+  useEffect(() => setSelected(Math.min(Math.max(0, start), Math.max(0, count - 1))),
+    [count, start]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
@@ -78,6 +86,8 @@ function Flags({ e }: { e: WorklistEntry }) {
     <span className="flags">
       {e.brokenPromise ? <span className="badge badge-bad">promise broken</span> : null}
       {e.promiseDueToday ? <span className="badge badge-warn">promise due today</span> : null}
+      {e.openPromise && !e.promiseDueToday ? (
+        <span className="badge badge-ok">promised</span>) : null}
       {e.openDisputes > 0 ? (
         <span className="badge badge-muted">
           {e.openDisputes === 1 ? 'dispute' : `${e.openDisputes} disputes`}
@@ -147,7 +157,9 @@ export function WorklistPage() {
     rememberOrder(items);
     navigate(`/customers/${e.customerId}?tab=collections`);
   }, [items, navigate]);
-  const [selected, setSelected] = useListKeys(items.length, open);
+  const worked = Number(sessionStorage.getItem(CURRENT_KEY));
+  const start = items.findIndex((e) => e.customerId === worked);
+  const [selected, setSelected] = useListKeys(items.length, open, start);
   const showCollector = collector === '*';
   // Focus the list once it shows, so the keys work at once (not on the nav link just clicked).
   const tableRef = useRef<HTMLTableElement>(null);
@@ -162,7 +174,8 @@ export function WorklistPage() {
         <h1>Worklist</h1>
         {data ? (
           <span className="muted">
-            {formatCount(items.length)} accounts to work · <DateText value={data.asOf} />
+            {items.length >= LIMIT ? `the top ${formatCount(LIMIT)}`
+              : formatCount(items.length)} accounts to work · <DateText value={data.asOf} />
           </span>
         ) : null}
         <div className="spacer" />
@@ -184,7 +197,7 @@ export function WorklistPage() {
         </Empty>
       ) : (
         <section className="panel flush">
-          <table ref={tableRef} tabIndex={-1} className="grid clickable worklist"
+          <table ref={tableRef} tabIndex={-1} className="grid clickable sticky worklist"
             data-testid="worklist" aria-label="Worklist">
             <thead>
               <tr>
@@ -193,7 +206,7 @@ export function WorklistPage() {
                 <th>Customer</th>
                 {showCollector ? <th>Collector</th> : null}
                 <th className="num">Collectible past due</th>
-                <th className="num">Days</th>
+                <th className="num" title="Days past due, oldest item">Days late</th>
                 <th>Why today</th>
                 <th>Flags</th>
                 <th>Last contact</th>
