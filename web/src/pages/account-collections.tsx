@@ -236,7 +236,9 @@ function Promises({ items }: { items: PromiseToPay[] }) {
             <td><DateText value={p.promisedOn} /></td>
             <td className="num"><Amount value={p.amount} /></td>
             <td className="num"><Amount value={p.paid} /></td>
-            <td><span className={`badge ${PROMISE_BADGE[p.status]}`}>{humanize(p.status)}</span></td>
+            <td>
+              <span className={`badge ${PROMISE_BADGE[p.status]}`}>{humanize(p.status)}</span>
+            </td>
             <td>{p.contactName ?? '—'}</td>
           </tr>
         ))}
