@@ -75,6 +75,20 @@ describe('collections API', () => {
       documentIds: [invoice] });
     const after = await ann.request('GET', '/api/v1/worklist');
     expect(after.json().items[0].reason).toBe('$150 past due, 1 open dispute');
+    expect(after.json().items[0]).toMatchObject({ openPromise: true, openDisputes: 1,
+      brokenPromise: false, promiseDueToday: false, lastContactOn: '2026-06-30' });
+
+    const promises = await rex.request('GET', `/api/v1/customers/${own}/promises`);
+    expect(promises.statusCode).toBe(200);
+    expect(promises.json().items).toEqual([expect.objectContaining({ amount: '42180.00',
+      paid: '0.00', status: 'open', promisedOn: '2026-07-02', documentIds: [invoice],
+      activityId: call.json().activity.id })]);
+    const disputes = await rex.request('GET', `/api/v1/customers/${own}/disputes`);
+    expect(disputes.json().items).toEqual([expect.objectContaining({ id, status: 'in_review',
+      reasonCode: 'pricing', amount: '50.00', items: [{ documentId: second, amount: '50.00' }] })]);
+    // Reading is book-wide for a collector; there is nothing disputed on the other account.
+    expect((await ann.request('GET', `/api/v1/customers/${foreign}/disputes`)).json().items)
+      .toEqual([]);
   });
 
   it('keeps collectors to their portfolio and sales reps read-only', async () => {
