@@ -50,6 +50,8 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/worklist':            'Y Y Y Y . . .',
   'GET /api/v1/customers/:id/activities':  'Y Y Y Y Y Y Y',
   'POST /api/v1/customers/:id/activities':  'Y Y Y Y . . .',
+  'GET /api/v1/customers/:id/promises':  'Y Y Y Y Y Y Y',
+  'GET /api/v1/customers/:id/disputes':  'Y Y Y Y Y Y Y',
   'POST /api/v1/customers/:id/promises':  'Y Y Y Y . . .',
   'POST /api/v1/customers/:id/disputes':  'Y Y Y Y . . .',
   'PATCH /api/v1/disputes/:id':      'Y Y Y Y . . .',

@@ -67,7 +67,7 @@ async function openInvoice(): Promise<{ customerId: number; item: Item }> {
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
   // A full-page shot of a scrolled window draws the sticky app bar mid-page.
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SHOTS, `research-${name}.png`), fullPage: true });
 }
 
