@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../src/formats/pdf/testing.ts';
 import {
-  buildWeb, completeLogins, launchBrowser, parseDemoLogins, ROOT, startServer,
+  completeLogins, launchBrowser, parseDemoLogins, ROOT, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -43,7 +43,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const smtpPort = (smtp.server.address() as { port: number }).port;
-  buildWeb();
   server = await startServer(240_000, { ARC_SMTP_HOST: '127.0.0.1',
     ARC_SMTP_PORT: String(smtpPort), ARC_MAIL_FROM: 'ar@demo.example' });
   logins = parseDemoLogins(server.output());

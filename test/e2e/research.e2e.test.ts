@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildWeb, completeLogins, launchBrowser, parseDemoLogins, ROOT, startServer,
+  completeLogins, launchBrowser, parseDemoLogins, ROOT, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -24,7 +24,6 @@ let cookie = '';
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'arc-e2e-research-'));
-  buildWeb();
   server = await startServer();
   logins = parseDemoLogins(server.output());
   await completeLogins(server.baseUrl, logins);

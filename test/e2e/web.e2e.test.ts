@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildWeb, completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, startServer, toCents,
+  completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, startServer, toCents,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -27,7 +27,6 @@ let logins: Map<RoleName, Login>;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  buildWeb();
   server = await startServer();
   logins = parseDemoLogins(server.output());
   await completeLogins(server.baseUrl, logins);
