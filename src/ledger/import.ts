@@ -206,7 +206,6 @@ async function importInTx<K extends ImportKind>(
   tx: Queryable, kind: K, source: ImportSource, actor: Actor, opts: ImportOptions,
 ): Promise<Result<ImportSummary, ImportFailure>> {
   const handler = HANDLERS[kind] as ImportHandler<K>;
-  if (process.env.TRACE_IMPORT) tx = traced(tx); // TEMP
   // Hash joins and sorts over a million staged rows stay in memory.
   await tx.query(`SET LOCAL work_mem = '64MB'`);
   const batch = await tx.query<{ id: number }>(
@@ -218,9 +217,7 @@ async function importInTx<K extends ImportKind>(
   const columns = handler.stage.map(([name, type]) => `${name} ${type}`);
   await tx.query(`CREATE TEMP TABLE import_stage (line integer NOT NULL, ${columns.join(', ')})
     ON COMMIT DROP`);
-  const t0 = performance.now();
   const rows = await stageRows(tx, kind, handler, source, errors, opts);
-  if (process.env.TRACE_IMPORT) console.error(`stage ${(performance.now() - t0).toFixed(0)} ms, copy ${(globalThis as any).copyMs} wait ${(globalThis as any).waitMs}`);
   const ctx = context(tx, batchId, actor, errors,
     String(await loadSetting(tx, 'base_currency') ?? 'USD'));
   await handler.check(ctx);
@@ -298,9 +295,7 @@ async function stageRows<K extends ImportKind>(
   let copyError: unknown;
   let rows = 0;
   const flush = async (): Promise<void> => {
-    const tw = performance.now();
     await pending;
-    (globalThis as any).waitMs = ((globalThis as any).waitMs ?? 0) + performance.now() - tw;
     if (copyError) throw copyError;
     const full = chunk;
     chunk = [];
@@ -453,18 +448,3 @@ function amountSql(cents: string, currency: string): string {
   return `(round((${cents})::numeric / power(10::numeric, ${exponent}), ${exponent})::text)`;
 }
 
-function traced(tx: Queryable): Queryable { // TEMP
-  return {
-    async query(sql, params) {
-      const t = performance.now();
-      const r = await tx.query(sql, params);
-      console.error(`${(performance.now() - t).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 90)}`);
-      return r as never;
-    },
-    async copyRows(table, columns, rows) {
-      const t = performance.now();
-      await tx.copyRows(table, columns, rows);
-      (globalThis as any).copyMs = ((globalThis as any).copyMs ?? 0) + performance.now() - t;
-    },
-  };
-}
