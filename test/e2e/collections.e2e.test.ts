@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../src/formats/pdf/testing.ts';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROOT, startServer,
+  completeLogins, launchBrowser, parseDemoLogins, ROOT, screenshot, signInPage, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -89,23 +89,11 @@ async function apiAs(role: RoleName) {
 
 /** A screenshot; long lists are taken as the collector sees them (the window), not in full. */
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.locator('.state-loading, .busy-on').first()
-    .waitFor({ state: 'detached', timeout: 20_000 });
-  await page.screenshot({ path: join(SHOTS, `collections-${name}.png`), fullPage });
+  await screenshot(page, join(SHOTS, `collections-${name}.png`), fullPage);
 }
 
 async function signIn(role: RoleName): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => {
-    throw new Error(`page error as ${role}: ${e.message}`);
-  });
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByLabel('Username').fill(login(role).username);
-  await page.getByLabel('Password').fill(login(role).password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('who').waitFor();
-  return page;
+  return signInPage(browser, server.baseUrl, login(role), role);
 }
 
 interface Row { customerId: number; accountNumber: string; name: string; collector: string }

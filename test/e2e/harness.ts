@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const CHROMIUM = '/usr/bin/chromium';
@@ -182,4 +182,33 @@ export function toCents(text: string): bigint {
   if (!m) throw new Error(`not an amount: ${JSON.stringify(text)}`);
   const value = BigInt((m[2] ?? '0').replace(/,/g, '') + (m[3] ?? '').padEnd(2, '0'));
   return m[1] ? -value : value;
+}
+
+/** A new page signed in with `login` (a page error fails the test), once the app shows who. */
+export async function signInPage(
+  context: BrowserContext, baseUrl: string, login: Login, who: string,
+): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => {
+    throw new Error(`page error as ${who}: ${e.message}`);
+  });
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Username').fill(login.username);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('who').waitFor();
+  return page;
+}
+
+/**
+ * A screenshot to `path` once the view shows its data: the network is idle and no loading
+ * indicator is left (a view reached inside the app may still be fetching). Scrolled to the top
+ * first: a full-page shot of a scrolled window draws the sticky app bar mid-page.
+ */
+export async function screenshot(page: Page, path: string, fullPage = true): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.locator('.state-loading, .busy-on').first()
+    .waitFor({ state: 'detached', timeout: 20_000 });
+  if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
+  await page.screenshot({ path, fullPage });
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROOT, startServer,
+  completeLogins, launchBrowser, parseDemoLogins, ROOT, screenshot, signInPage, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -64,10 +64,7 @@ async function openInvoice(): Promise<{ customerId: number; item: Item }> {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  // A full-page shot of a scrolled window draws the sticky app bar mid-page.
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SHOTS, `research-${name}.png`), fullPage: true });
+  await screenshot(page, join(SHOTS, `research-${name}.png`));
 }
 
 describe('research queue in the browser', () => {
@@ -80,15 +77,8 @@ describe('research queue in the browser', () => {
       'payer_routing,deposit_date,invoice_references,memo\n' +
       `901,1,55501,${amount},QUICKPAY PAYMENT SERVICES,,,${today},${item.number}:${amount},\n`);
 
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => {
-      throw new Error(`page error: ${e.message}`);
-    });
-    const me = logins.get('cash_application')!;
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await page.getByLabel('Username').fill(me.username);
-    await page.getByLabel('Password').fill(me.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const page = await signInPage(browser, server.baseUrl, logins.get('cash_application')!,
+      'cash_application');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' })
       .click();
     await page.getByRole('heading', { name: 'Research queue' }).waitFor();

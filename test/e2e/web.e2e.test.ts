@@ -9,7 +9,8 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, startServer, toCents,
+  completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, screenshot, signInPage,
+  startServer, toCents,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -51,23 +52,12 @@ function login(role: RoleName): Login {
 }
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  // A view reached inside the app (no page load) may still be fetching: wait until it shows data.
-  await page.locator('.state-loading, .busy-on').first()
-    .waitFor({ state: 'detached', timeout: 20_000 });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, join(SHOTS, `${name}.png`));
 }
 
 /** A fresh page signed in as `role`, on the home page. */
 async function signIn(role: RoleName): Promise<Page> {
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => {
-    throw new Error(`page error as ${role}: ${e.message}`);
-  });
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByLabel('Username').fill(login(role).username);
-  await page.getByLabel('Password').fill(login(role).password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInPage(browser, server.baseUrl, login(role), role);
   await expect.poll(() => page.getByTestId('who').textContent()).toContain(ROLE_LABEL[role]);
   return page;
 }
