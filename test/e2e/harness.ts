@@ -200,15 +200,20 @@ export async function signInPage(
   return page;
 }
 
+/** Once the view shows its data: the network is idle and no loading indicator is left. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.locator('.state-loading, .busy-on').first()
+    .waitFor({ state: 'detached', timeout: 20_000 });
+}
+
 /**
  * A screenshot to `path` once the view shows its data: the network is idle and no loading
  * indicator is left (a view reached inside the app may still be fetching). Scrolled to the top
  * first: a full-page shot of a scrolled window draws the sticky app bar mid-page.
  */
 export async function screenshot(page: Page, path: string, fullPage = true): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.locator('.state-loading, .busy-on').first()
-    .waitFor({ state: 'detached', timeout: 20_000 });
+  await settled(page);
   if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage });
 }

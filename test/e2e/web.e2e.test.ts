@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, screenshot, signInPage,
+  completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, screenshot, settled, signInPage,
   startServer, toCents,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
@@ -111,6 +111,8 @@ describe('web app against the real server', () => {
     await page.keyboard.press('/');
     await page.keyboard.type(account);
     await page.waitForURL(new RegExp(`q=${encodeURIComponent(account)}`));
+    // The account was the first row before the search too: wait for the search's own answer.
+    await settled(page);
     await expect.poll(() => rows.first().locator('td').first().textContent()).toBe(account);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
