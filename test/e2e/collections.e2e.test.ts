@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../src/formats/pdf/testing.ts';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROOT, screenshot, signInPage, startServer,
+  demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -45,8 +45,7 @@ beforeAll(async () => {
   const smtpPort = (smtp.server.address() as { port: number }).port;
   server = await startServer(240_000, { ARC_SMTP_HOST: '127.0.0.1',
     ARC_SMTP_PORT: String(smtpPort), ARC_MAIL_FROM: 'ar@demo.example' });
-  logins = parseDemoLogins(server.output());
-  await completeLogins(server.baseUrl, logins);
+  logins = await demoLogins(server);
   const launched = await launchBrowser();
   browser = launched.context;
   closeBrowser = launched.close;

@@ -150,6 +150,17 @@ export async function completeLogins(baseUrl: string, logins: Map<RoleName, Logi
   }
 }
 
+/** Every role's demo login, from what the server printed (completed through the API). */
+export async function demoLogins(server: RunningServer): Promise<Map<RoleName, Login>> {
+  const logins = parseDemoLogins(server.output());
+  await completeLogins(server.baseUrl, logins);
+  const missing = ROLES.filter((r) => !logins.has(r));
+  if (missing.length > 0) {
+    throw new Error(`no demo login found for ${missing.join(', ')} in:\n${server.output()}`);
+  }
+  return logins;
+}
+
 /** Debian's Chromium, headless, with a profile of its own; `close` also removes the profile. */
 export async function launchBrowser(): Promise<{
   context: BrowserContext;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROOT, screenshot, signInPage, startServer,
+  demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -25,8 +25,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'arc-e2e-research-'));
   server = await startServer();
-  logins = parseDemoLogins(server.output());
-  await completeLogins(server.baseUrl, logins);
+  logins = await demoLogins(server);
   const res = await fetch(`${server.baseUrl}/api/v1/session`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify(logins.get('cash_application')),

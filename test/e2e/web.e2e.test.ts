@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeLogins, launchBrowser, parseDemoLogins, ROLES, ROOT, screenshot, settled, signInPage,
+  demoLogins, launchBrowser, ROLES, ROOT, screenshot, settled, signInPage,
   startServer, toCents,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
@@ -29,12 +29,7 @@ let logins: Map<RoleName, Login>;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
-  logins = parseDemoLogins(server.output());
-  await completeLogins(server.baseUrl, logins);
-  const missing = ROLES.filter((r) => !logins.has(r));
-  if (missing.length > 0) {
-    throw new Error(`no demo login found for ${missing.join(', ')} in:\n${server.output()}`);
-  }
+  logins = await demoLogins(server);
   const launched = await launchBrowser();
   browser = launched.context;
   closeBrowser = launched.close;
