@@ -45,6 +45,8 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/cashapp/payments/:id/apply': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/notes': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/state': 'Y Y . . Y . .',
+  'POST /api/v1/cashapp/payments/:id/split': 'Y Y . . Y . .',
+  'POST /api/v1/cashapp/payment-splits/:id/reverse': 'Y Y . . Y . .',
   'POST /api/v1/card-payments':      'Y Y Y Y Y . .',
   // Collections (src/http/routes/collections.ts).
   'GET /api/v1/worklist':            'Y Y Y Y . . .',

@@ -14,6 +14,9 @@ import { listResearchQueue } from '../../cashapp/list-research-queue.ts';
 import { markPayment } from '../../cashapp/mark-payment.ts';
 import { redepositPayment } from '../../cashapp/redeposit-payment.ts';
 import { returnPayment } from '../../cashapp/return-payment.ts';
+import {
+  reversePaymentSplit, splitPayment, type SplitPartRequest,
+} from '../../cashapp/split-payment.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 import { formatAmount, parseAmount, type Cents } from '../../domain/money.ts';
 import type { Result } from '../../domain/result.ts';
@@ -22,8 +25,12 @@ import type { Result } from '../../domain/result.ts';
 // calls importBankCommand), `arc applications list`, `arc payments list|accept|apply|mark|note|
 // return|redeposit`. Thin: parse arguments, call a use case, print.
 
-function unwrap<T>(r: Result<T, CashappError>): T {
-  if (!r.ok) throw new CliError(r.error.code, describeCashappError(r.error), 1, r.error);
+function unwrap<T, E extends { code: string }>(r: Result<T, E>): T {
+  if (!r.ok) {
+    // The cash-application codes and the ones beside them (split rules) read the same way.
+    const message = describeCashappError(r.error as unknown as CashappError);
+    throw new CliError(r.error.code, message, 1, r.error);
+  }
   return r.value;
 }
 
@@ -91,6 +98,26 @@ function handLine(spec: string): HandLine {
     else line.writeOffCents = amount(v);
   }
   return line;
+}
+
+/** `ACCOUNT=AMOUNT[:DOC=AMOUNT,DOC=AMOUNT...]`: a part of a split and the items it pays. */
+function splitPart(spec: string): SplitPartRequest {
+  const m = /^([^=:]+)=([^:]+)(?::(.+))?$/.exec(spec);
+  if (!m) {
+    throw new CliError('split_spec_invalid',
+      `--part ${spec}: expected ACCOUNT=AMOUNT[:DOC=AMOUNT,...]`, 2);
+  }
+  const amount = (text: string): Cents => {
+    const r = parseAmount(text);
+    if (!r.ok) throw new CliError(r.error.code, `--part ${spec}: cannot read "${text}"`, 2);
+    return r.value;
+  };
+  const lines = (m[3] ?? '').split(',').filter(Boolean).map((l) => {
+    const at = l.lastIndexOf('=');
+    if (at <= 0) throw new CliError('split_spec_invalid', `--part ${spec}: "${l}" is not DOC=AMOUNT`, 2);
+    return { documentNumber: l.slice(0, at), amountCents: amount(l.slice(at + 1)) };
+  });
+  return { account: m[1]!, amountCents: amount(m[2]!), lines };
 }
 
 export const registerCashappCommands: RegisterCommands = (program, ctx) => {
@@ -163,6 +190,33 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
         reasonCode: o.reason ?? null, reasonText: o.text ?? null }));
       output(ctx, json(cmd), r, () => `payment ${r.paymentId} returned (return ${r.returnId}): `
         + `${r.reopened.length} items reopened${r.feeDocumentId ? ', fee charged' : ''}`);
+    });
+  payments.command('split <paymentId>')
+    .description('split a payment across customers: each part applied to that customer\'s '
+      + 'items or left on its account; the parts add up to the unapplied cash')
+    .option('--part <spec>', 'ACCOUNT=AMOUNT[:DOC=AMOUNT,DOC=AMOUNT...]; repeat', collect, [])
+    .option('--date <date>', 'split on, YYYY-MM-DD (default: the payment\'s value date)')
+    .action(async (id: string, o: { part: string[]; date?: string }, cmd: Command) => {
+      if (o.part.length === 0) throw new CliError('parts_required', 'give at least one --part', 2);
+      const r = unwrap(await splitPayment(await ctx.db(), ctx.actor, {
+        paymentId: idArg(id, 'paymentId'), parts: o.part.map(splitPart),
+        splitOn: dateArg(o.date, '--date') }));
+      output(ctx, json(cmd), r, () => [`payment ${r.paymentId} split (split ${r.splitId}) on `
+        + `${r.splitOn}:`, ...r.parts.map((p) => `  part ${p.partNo} ${p.account} `
+        + `${formatAmount(p.amountCents)}: ${p.paymentId === null ? 'stays on the payment'
+          : `payment ${p.paymentId}`}, ${p.applicationIds.length} applications, `
+        + `${formatAmount(p.onAccountCents)} on account`)].join('\n'));
+    });
+  payments.command('unsplit <splitId>')
+    .description('undo a split by reversal: the parts\' payments voided, the payment unapplied again')
+    .requiredOption('--reason <text>', 'why (kept with the reversals)')
+    .option('--date <date>', 'effective date, YYYY-MM-DD (default: today)')
+    .action(async (id: string, o: { reason: string; date?: string }, cmd: Command) => {
+      const r = unwrap(await reversePaymentSplit(await ctx.db(), ctx.actor, {
+        splitId: idArg(id, 'splitId'), reason: o.reason,
+        effectiveDate: dateArg(o.date, '--date') ?? ctx.today }));
+      output(ctx, json(cmd), r, () => `split ${r.splitId} reversed: payment ${r.paymentId} has `
+        + `${formatAmount(r.unappliedCents)} unapplied again`);
     });
   payments.command('redeposit <returnId>')
     .description('a returned payment deposited again: re-applies what it had paid')

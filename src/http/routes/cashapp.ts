@@ -5,12 +5,16 @@ import { applyPaymentByHand } from '../../cashapp/apply-payment-by-hand.ts';
 import { importBankFile } from '../../cashapp/import-bank-file.ts';
 import { listResearchQueue } from '../../cashapp/list-research-queue.ts';
 import { markPayment } from '../../cashapp/mark-payment.ts';
+import {
+  reversePaymentSplit, splitPayment, type SplitOutcome,
+} from '../../cashapp/split-payment.ts';
 import { isoDateOf, type IsoDate } from '../../domain/dates.ts';
 import { parseAmount, type Cents } from '../../domain/money.ts';
 import { requestActor } from '../auth-plugin.ts';
 import { sendError, sendProblem } from '../problem.ts';
 import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
+import { amountOr422, money } from '../shape.ts';
 
 // Cash application: upload a bank, lockbox or remittance file (the body is the file's bytes),
 // the research queue with its suggestions, and a clerk's decisions on a payment. Thin: validate,
@@ -124,5 +128,83 @@ export const cashappRoutes: RouteModule = async (app, { deps }) => {
     const r = await addPaymentNote(db, requestActor(request), {
       paymentId: request.params.id, note: request.body.note });
     return r.ok ? reply.code(201).send(r.value) : sendError(reply, r.error);
+  });
+
+  await app.register(paymentSplitRoutes, { deps });
+};
+
+/** A split as the API shows it: amounts as decimal strings in the payment's currency. */
+function splitJson(o: SplitOutcome) {
+  const currency = o.currency;
+  return {
+    splitId: o.splitId, paymentId: o.paymentId, splitOn: o.splitOn, currency,
+    unapplied: money(o.unappliedCents, currency),
+    parts: o.parts.map((p) => ({
+      partNo: p.partNo, account: p.account, customerId: p.customerId,
+      amount: money(p.amountCents, currency), paymentId: p.paymentId,
+      transferDocumentId: p.transferDocumentId, applicationIds: p.applicationIds,
+      onAccount: money(p.onAccountCents, currency),
+    })),
+  };
+}
+
+const SplitBody = Type.Object({
+  splitOn: Type.Optional(IsoDateSchema),
+  parts: Type.Array(Type.Object({
+    account: Type.String({ minLength: 1 }),
+    amount: AmountSchema,
+    lines: Type.Optional(Type.Array(Type.Object({
+      documentNumber: Type.String({ minLength: 1 }), amount: AmountSchema,
+    }, { additionalProperties: false }), { maxItems: 500 })),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
+}, { additionalProperties: false });
+
+/** Split a payment across customers, and undo a split (registered by cashappRoutes). */
+const paymentSplitRoutes: RouteModule = async (app, { deps }) => {
+  const { db } = deps;
+  const today = (): IsoDate => isoDateOf(deps.clock.now());
+
+  app.post('/cashapp/payments/:id/split', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Split a payment\'s unapplied cash across customers: each part applied to that '
+        + 'customer\'s items or left on its account', tags: ['cash application'],
+      params: IdParamsSchema, body: SplitBody, response: { 201: Ok },
+    },
+  }, async (request, reply) => {
+    const parts = [];
+    for (const [i, p] of request.body.parts.entries()) {
+      const amountCents = amountOr422(reply, `parts[${i}].amount`, p.amount);
+      if (amountCents === null) return reply;
+      const lines = [];
+      for (const [j, l] of (p.lines ?? []).entries()) {
+        const c = amountOr422(reply, `parts[${i}].lines[${j}].amount`, l.amount);
+        if (c === null) return reply;
+        lines.push({ documentNumber: l.documentNumber, amountCents: c });
+      }
+      parts.push({ account: p.account, amountCents, lines });
+    }
+    const r = await splitPayment(db, requestActor(request), {
+      paymentId: request.params.id, parts, splitOn: request.body.splitOn });
+    if (!r.ok) return sendError(reply, r.error);
+    return reply.code(201).send(splitJson(r.value));
+  });
+
+  app.post('/cashapp/payment-splits/:id/reverse', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Undo a split by reversal: the parts\' payments voided, the transfers un-applied',
+      tags: ['cash application'], params: IdParamsSchema,
+      body: Type.Object({
+        reason: Type.String({ minLength: 1, maxLength: 500 }),
+        effectiveDate: Type.Optional(IsoDateSchema),
+      }, { additionalProperties: false }),
+      response: { 200: Ok },
+    },
+  }, async (request, reply) => {
+    const r = await reversePaymentSplit(db, requestActor(request), {
+      splitId: request.params.id, reason: request.body.reason,
+      effectiveDate: request.body.effectiveDate ?? today() });
+    return r.ok ? r.value : sendError(reply, r.error);
   });
 };
