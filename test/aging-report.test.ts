@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agingReport, type AgingQuery, type AgingReport } from '../src/reports/aging.ts';
+import { bucketLowerBounds, DEFAULT_THRESHOLDS } from '../src/domain/aging.ts';
+import { verifyLedger } from '../src/ledger/verify.ts';
+import {
+  agingReport, buildAgingSql, type AgingQuery, type AgingReport,
+} from '../src/reports/aging.ts';
 import { AS_OF, naiveAging, seedHandMade, type LedgerWriter } from './aging-fixtures.ts';
 import { freshDb } from './support/db.ts';
 
@@ -166,4 +170,43 @@ describe('aging options', () => {
     expect(await code({ thresholds: [] })).toBe('buckets_invalid');
     expect(await code({ currency: 'usd' })).toBe('currency_invalid');
   });
+});
+
+// Last: it adds to the hand-made ledger.
+describe('aging from the customer summaries', () => {
+  it('reads the customer summaries when they are dated the as-of date, and they follow the ledger',
+    async () => {
+      const check = async (asOf: string) => {
+        await db.query('SELECT refresh_all_customer_summaries($1::date)', [asOf]);
+        // The summaries answer (rows come from them, not from the items) ...
+        const kept = await db.query(buildAgingSql('customer', 'due', 7, 'summary').summary,
+          [asOf, 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null, null]);
+        expect(kept.rows.length).toBeGreaterThan(0);
+        // ... and say what the items say, on every grouping.
+        for (const by of ['customer', 'collector', 'sales-rep', 'region', 'none'] as const) {
+          const r = await report({ by, asOf });
+          const naive = naiveAging(w, { asOf, by, basis: 'due', thresholds: [30, 45, 60, 90, 120],
+            currency: 'USD' });
+          expect(Object.fromEntries(r.rows.map(({ key, name, totalCents, unappliedCents,
+            amountsCents }) => [key, { name, totalCents, unappliedCents, amountsCents }])))
+            .toEqual(Object.fromEntries(naive));
+        }
+        // Another date or currency is not theirs to answer.
+        const other = await db.query(buildAgingSql('customer', 'due', 7, 'summary').summary,
+          ['2026-05-31', 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null, null]);
+        expect(other.rows).toEqual([]);
+        const eur = await db.query(buildAgingSql('customer', 'due', 7, 'summary').summary,
+          [asOf, 'EUR', bucketLowerBounds(DEFAULT_THRESHOLDS), null, null]);
+        expect(eur.rows).toEqual([]);
+      };
+      await check(AS_OF);
+      // A new invoice and a payment applied after the summaries were dated move them too.
+      const alpha = w.customers.find((c) => c.accountNumber === 'A100')!.id;
+      const inv = await w.document(alpha, 'invoice', 'SUM-1', '2026-06-01', '2026-06-10', 7_700);
+      const pay = await w.document(alpha, 'payment', 'SUM-P', '2026-06-20', '2026-06-20', 5_000);
+      await w.apply(pay, inv, 2_500, '2026-06-25');
+      await check(AS_OF);
+      await check('2026-07-15');
+      expect((await verifyLedger(db)).filter((d) => d.check === 'customer_summary')).toEqual([]);
+    });
 });

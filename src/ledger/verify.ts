@@ -137,31 +137,28 @@ async function entryDifferences(db: Queryable, limit: number): Promise<LedgerDif
 }
 
 /**
- * customer_summary (migration 005) is re-derived like the rest, with the same definitions as its
- * refresh function; skipped on a database without it.
+ * customer_summary (migrations 005, 007) is re-derived like the rest, from customer_summary_of,
+ * the one definition its refresh functions also use; skipped on a database without it.
  */
 async function summaryDifferences(db: Queryable, limit: number): Promise<LedgerDifference[]> {
   const present = await db.query<{ ok: boolean }>(
     `SELECT to_regclass('customer_summary') IS NOT NULL
-       AND to_regproc('summary_date') IS NOT NULL AS ok`);
+       AND to_regproc('customer_summary_of') IS NOT NULL AS ok`);
   if (!present.rows[0]?.ok) return [];
   const r = await db.query<{ customerId: number }>(
-    `WITH x AS (
-       SELECT customer_id, sum(open_cents)::bigint AS balance,
-         (sum(open_cents) FILTER (WHERE open_cents > 0 AND due_date < summary_date()))::bigint
-           AS past_due,
-         (sum(open_cents) FILTER (WHERE open_cents < 0))::bigint AS unapplied,
-         count(*)::int AS n, min(due_date) FILTER (WHERE open_cents > 0) AS oldest
-       FROM documents WHERE open_cents <> 0 AND customer_id IS NOT NULL GROUP BY customer_id)
-     SELECT c.id AS "customerId"
+    `SELECT c.id AS "customerId"
      FROM customers c
      LEFT JOIN customer_summary s ON s.customer_id = c.id
-     LEFT JOIN x ON x.customer_id = c.id
+     LEFT JOIN customer_summary_of(summary_date(), base_currency()) x ON x.customer_id = c.id
      WHERE s.customer_id IS NULL
         OR (s.balance_cents, s.past_due_cents, s.unapplied_cents, s.open_items,
-            s.oldest_open_due_date)
+            s.oldest_open_due_date, s.aging_items, s.aging_unapplied_cents, s.aging_a0,
+            s.aging_a1, s.aging_a2, s.aging_a3, s.aging_a4, s.aging_a5, s.aging_a6)
           IS DISTINCT FROM (coalesce(x.balance, 0), coalesce(x.past_due, 0),
-            coalesce(x.unapplied, 0), coalesce(x.n, 0), x.oldest)
+            coalesce(x.unapplied, 0), coalesce(x.n, 0), x.oldest, coalesce(x.aging_items, 0),
+            coalesce(x.aging_unapplied, 0), coalesce(x.a0, 0), coalesce(x.a1, 0),
+            coalesce(x.a2, 0), coalesce(x.a3, 0), coalesce(x.a4, 0), coalesce(x.a5, 0),
+            coalesce(x.a6, 0))
      ORDER BY c.id LIMIT $1`,
     [limit],
   );

@@ -89,7 +89,13 @@ export async function agingReport(
   const params = [query.asOf, currency, bucketLowerBounds(thresholds),
     query.scope?.salesRep ?? null, query.scope?.collector ?? null];
   const buckets = bucketLabels(thresholds);
-  const r = await db.query<SummaryRow>(sql.summary, params);
+  // As of the summary date with the default buckets (the aging page's first view), the
+  // customers' summaries stand in for their open items; any other query reads the items.
+  let r = summaryAnswers(query.basis, thresholds)
+    ? await db.query<SummaryRow>(buildAgingSql(query.by, 'due', buckets.length, 'summary').summary,
+      params)
+    : { rows: [] };
+  if (r.rows.length === 0) r = await db.query<SummaryRow>(sql.summary, params);
   const columns = bucketColumns(buckets.length);
   const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, columns));
   if (query.detail) {
@@ -273,29 +279,16 @@ function touchedSql(side: 'debit_id' | 'credit_id', from: string): string {
  * whose items were all settled by then has no row.
  */
 export function buildAgingSql(
-  by: AgingGrouping, basis: AgingBasis, bucketCount: number,
+  by: AgingGrouping, basis: AgingBasis, bucketCount: number, source: 'items' | 'summary' = 'items',
 ): { summary: string; detail: string } {
   assert(Number.isSafeInteger(bucketCount) && bucketCount >= 2, 'bucket count');
+  assert(source === 'items' || (basis === 'due' && bucketCount === SUMMARY_THRESHOLDS.length + 2),
+    'the summaries keep the default buckets on the due basis');
   const group = GROUP_KEY[by];
-  const name = group.name || group.key;
   const from = basis === 'due' ? 'due_date' : 'document_date';
-  const indexes = Array.from({ length: bucketCount }, (_, i) => i);
-  const sums = ['unapplied', ...indexes.map((i) => `a${i}`)];
-  const scope = `($4::text IS NULL OR c.sales_rep = $4::text)
-    AND ($5::text IS NULL OR c.collector = $5::text)`;
-  // By customer each customer is its own row: no second aggregation.
-  const total = sums.map((s) => `p.${s}`).join(' + ');
-  const columns = by === 'customer'
-    ? [`${total} AS total`, ...sums.map((s) => `p.${s}`)].join(', ')
-    : [`sum(${total})::bigint AS total`, ...sums.map((s) => `sum(p.${s})::bigint AS ${s}`)]
-      .join(', ');
+  const sums = sumColumns(bucketCount);
   const summary = `WITH
-  current AS (
-    SELECT coalesce(customer_id, 0) AS cid, count(*)::bigint AS n,
-    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount)}
-    FROM documents
-    WHERE open_cents <> 0 AND document_date <= $1::date AND currency = $2::char(3)
-    GROUP BY 1),
+  ${source === 'items' ? currentFromItems(from, bucketCount) : currentFromSummaries(bucketCount)},
   correction AS (
     SELECT coalesce(customer_id, 0) AS cid, sum(sign(abs(was)) - sign(abs(now)))::bigint AS n,
     ${customerSums('greatest(was, 0) - greatest(now, 0)', 'least(was, 0) - least(now, 0)', from,
@@ -308,16 +301,88 @@ export function buildAgingSql(
     SELECT coalesce(a.cid, b.cid) AS cid,
       ${sums.map((s) => `coalesce(a.${s}, 0) + coalesce(b.${s}, 0) AS ${s}`).join(',\n      ')}
     FROM current a FULL JOIN correction b ON b.cid = a.cid
-    WHERE coalesce(a.n, 0) + coalesce(b.n, 0) > 0)
-  SELECT ${group.key} AS key, ${name} AS name, ${columns}
-  FROM per_customer p LEFT JOIN customers c ON c.id = p.cid
-  WHERE ${scope}
-  ${by === 'customer' ? '' : 'GROUP BY 1, 2 '}ORDER BY ${group.key} COLLATE "C"`;
+    WHERE coalesce(a.n, 0) + coalesce(b.n, 0) > 0${source === 'items' ? '' : `
+      AND (SELECT ok FROM fresh)`})
+  ${groupedSelect(by, bucketCount)}`;
   const detail = `WITH ${openItemsSql(basis, true)}
   SELECT ${group.key} AS key, a.id, a.number, a.type, a.document_date, a.due_date, a.age,
     a.open_cents, a.bucket
   FROM aged a LEFT JOIN customers c ON c.id = a.customer_id
-  WHERE ${scope}
+  WHERE ${SCOPE}
   ORDER BY ${group.key} COLLATE "C", a.age DESC, a.number COLLATE "C", a.id`;
   return { summary, detail };
+}
+
+/** The portfolio restriction on the customer `c`: $4 sales rep, $5 collector (null: all). */
+const SCOPE = `($4::text IS NULL OR c.sales_rep = $4::text)
+    AND ($5::text IS NULL OR c.collector = $5::text)`;
+
+/** The summed columns of a per-customer row: unapplied, a0..aN. */
+function sumColumns(bucketCount: number): string[] {
+  return ['unapplied', ...bucketColumns(bucketCount)];
+}
+
+/**
+ * The report's rows from the CTE per_customer (cid, unapplied, a0..aN; cid 0 for unidentified
+ * cash): one per customer, or summed by the grouping, in the portfolio, sorted by key.
+ */
+function groupedSelect(by: AgingGrouping, bucketCount: number): string {
+  const group = GROUP_KEY[by];
+  const name = group.name || group.key;
+  const sums = sumColumns(bucketCount);
+  // By customer each customer is its own row: no second aggregation.
+  const total = sums.map((s) => `p.${s}`).join(' + ');
+  const columns = by === 'customer'
+    ? [`${total} AS total`, ...sums.map((s) => `p.${s}`)].join(', ')
+    : [`sum(${total})::bigint AS total`, ...sums.map((s) => `sum(p.${s})::bigint AS ${s}`)]
+      .join(', ');
+  return `SELECT ${group.key} AS key, ${name} AS name, ${columns}
+  FROM per_customer p LEFT JOIN customers c ON c.id = p.cid
+  WHERE ${SCOPE}
+  ${by === 'customer' ? '' : 'GROUP BY 1, 2 '}ORDER BY ${group.key} COLLATE "C"`;
+}
+
+/** The buckets customer_summary keeps (migration 007): the default ones. */
+export const SUMMARY_THRESHOLDS: readonly number[] = [30, 45, 60, 90, 120];
+
+/** Whether customer_summary holds the aging this query asks for (when dated its summary date). */
+export function summaryAnswers(basis: AgingBasis, thresholds: readonly number[]): boolean {
+  return basis === 'due' && thresholds.length === SUMMARY_THRESHOLDS.length
+    && thresholds.every((t, i) => t === SUMMARY_THRESHOLDS[i]);
+}
+
+/** `current` from the items: every item open now and dated on or before $1, as it stands now. */
+function currentFromItems(from: string, bucketCount: number): string {
+  return `current AS (
+    SELECT coalesce(customer_id, 0) AS cid, count(*)::bigint AS n,
+    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount)}
+    FROM documents
+    WHERE open_cents <> 0 AND document_date <= $1::date AND currency = $2::char(3)
+    GROUP BY 1)`;
+}
+
+/**
+ * `current` from customer_summary (migration 007), which keeps each customer's open items dated
+ * on or before the summary date, in the base currency, in the default buckets on the due basis,
+ * as they stand now: the same numbers as currentFromItems when $1 is the summary date and $2 the
+ * base currency. The statement checks that itself (`fresh`), in its own snapshot, so a concurrent
+ * move of the summary date cannot mix two dates; when it does not hold the statement returns no
+ * row and the caller computes the report from the items (an empty book also returns none, and is
+ * as quickly computed). Unidentified cash (no customer) is not summarized: it is summed from its
+ * items, through the open-items index.
+ */
+function currentFromSummaries(bucketCount: number): string {
+  const kept = bucketColumns(bucketCount).map((a) => `aging_${a} AS ${a}`).join(', ');
+  return `fresh AS (SELECT summary_date() = $1::date AND base_currency() = $2::char(3) AS ok),
+  current AS (
+    SELECT customer_id AS cid, aging_items::bigint AS n, aging_unapplied_cents AS unapplied,
+      ${kept}
+    FROM customer_summary WHERE aging_items > 0 AND (SELECT ok FROM fresh)
+    UNION ALL
+    SELECT 0, count(*)::bigint,
+    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', 'due_date', bucketCount)}
+    FROM documents
+    WHERE customer_id IS NULL AND open_cents <> 0 AND document_date <= $1::date
+      AND currency = $2::char(3) AND (SELECT ok FROM fresh)
+    HAVING count(*) > 0)`;
 }
