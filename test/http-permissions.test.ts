@@ -64,6 +64,22 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/dunning/preview':     'Y Y Y . . . .',
   'POST /api/v1/dunning/runs':       'Y Y Y . . . .',
   'POST /api/v1/promises/evaluations':  'Y Y Y . . . .',
+  // Collections queues (src/http/routes/collections-queues.ts).
+  'GET /api/v1/disputes':            'Y Y Y Y Y Y Y',
+  'GET /api/v1/disputes/:id':        'Y Y Y Y Y Y Y',
+  'POST /api/v1/disputes/:id/notes': 'Y Y Y Y . . .',
+  'POST /api/v1/disputes/:id/credit-memo-approvals': 'Y Y Y Y . . .',
+  'GET /api/v1/credit-memo-approvals': 'Y Y Y . . . .',
+  'POST /api/v1/credit-memo-approvals/:id/decision': 'Y Y Y . . . .',
+  'GET /api/v1/escalations':         'Y Y Y Y . . .',
+  'POST /api/v1/escalations/:id/acknowledge': 'Y Y Y . . . .',
+  'POST /api/v1/escalations/:id/resolve': 'Y Y Y . . . .',
+  'GET /api/v1/write-off-requests':  'Y Y Y Y . . .',
+  'GET /api/v1/agency-placements':   'Y Y Y . . . .',
+  'POST /api/v1/customers/:id/agency-placements': 'Y Y Y . . . .',
+  'POST /api/v1/agency-placements/:id/recall': 'Y Y Y . . . .',
+  'POST /api/v1/agency-placements/:id/recoveries': 'Y Y Y . . . .',
+  'GET /api/v1/dunning/runs':        'Y Y Y . . . .',
   // The web app and its SPA fallback (index.html for any other GET).
   'GET /*':                           'public',
 };

@@ -32,7 +32,8 @@ export async function changeDisputeStatus(
   return transactResult(db, (tx) => changeInTx(tx, actor, input));
 }
 
-async function changeInTx(
+/** changeDisputeStatus in the caller's transaction (a credit memo approval resolves with it). */
+export async function changeInTx(
   tx: Queryable, actor: Actor, input: ChangeDisputeStatusInput,
 ): Promise<Result<Dispute, CollectionsError>> {
   const bad = dateError('on', input.on);

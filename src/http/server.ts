@@ -22,6 +22,7 @@ import { paymentRoutes } from './routes/payments.ts';
 import { cashappRoutes } from './routes/cashapp.ts';
 import { cardPaymentRoutes } from './routes/card-payments.ts';
 import { collectionsRoutes } from './routes/collections.ts';
+import { collectionsQueueRoutes } from './routes/collections-queues.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
@@ -71,6 +72,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   cardPaymentRoutes,
   applicationRoutes,
   collectionsRoutes,
+  collectionsQueueRoutes,
   agingRoutes,
   dashboardRoutes,
 ];
