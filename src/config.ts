@@ -1,3 +1,5 @@
+import { loadJobsConfig, type JobsConfig } from './jobs/config.ts';
+
 /** Configuration, read and validated once at start (STYLE: wiring happens in one place). */
 export interface Config {
   databaseUrl: string | undefined;
@@ -9,6 +11,8 @@ export interface Config {
   mail: MailConfig;
   /** The card gateway (Stripe); undefined when ARC_STRIPE_SECRET_KEY is unset. */
   stripe: StripeConfig | undefined;
+  /** The in-process scheduler (src/jobs/). */
+  jobs: JobsConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     mail: loadMailConfig(env),
     stripe: loadStripeConfig(env),
+    jobs: loadJobsConfig(env),
   };
 }
 

@@ -6,6 +6,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative to `text` (the sales-rep digest). */
+  html?: string;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import { AUTH_ERROR_STATUS, describeAuthError, type AuthCapabilityError } from '../auth/errors.ts';
+import type { CollectionsError } from '../collections/errors.ts';
 import { LEDGER_ERROR_STATUS } from '../ledger/errors.ts';
 
 // Errors as RFC 9457 problem details (application/problem+json): `type` identifies the problem,
@@ -24,10 +25,38 @@ const HTTP_ERROR_STATUS = {
 } as const;
 
 /**
- * THE map from error codes to HTTP statuses: the ledger's, auth's and the HTTP layer's. A code
- * missing here falls back on its name: `*_not_found` 404, `*_conflict`/`*_taken` 409, else 422.
+ * The collections codes (src/collections/errors.ts; every one, or this does not compile):
+ * 404 missing, 409 the state refuses it (a transition, a taken key, a changed item), 403 a rule
+ * about who may (approval limits), 503 mail not configured, 422 bad input.
+ */
+export const COLLECTIONS_ERROR_STATUS: Record<CollectionsError['code'], 403 | 404 | 409 | 422
+  | 503> = {
+  customer_not_found: 404, contact_not_found: 404, item_not_found: 404, dispute_not_found: 404,
+  placement_not_found: 404, write_off_request_not_found: 404,
+  item_not_open_debit: 409, amount_exceeds_open_items: 409, agency_placement_conflict: 409,
+  placement_already_recalled: 409, write_off_request_already_decided: 409,
+  write_off_items_changed: 409, dunning_run_key_taken: 409, dispute_transition_not_allowed: 409,
+  credit_memo_needs_manager_approval: 403, approver_must_not_be_requester: 403,
+  role_may_not_approve_write_offs: 403, write_off_exceeds_approval_limit: 403,
+  email_not_configured: 503,
+  date_invalid: 422, amount_must_be_positive: 422, text_required: 422, value_not_allowed: 422,
+  item_not_on_account: 422, promise_date_before_today: 422, recipient_missing: 422,
+  dispute_status_invalid: 422, resolution_required: 422, resolution_only_when_resolving: 422,
+};
+
+/** Codes of the scheduled jobs, the sales-rep digest and the collections reports. */
+const JOBS_AND_REPORTS_ERROR_STATUS = {
+  job_not_found: 404, sales_rep_not_found: 404, date_range_invalid: 422,
+} as const;
+
+/**
+ * THE map from error codes to HTTP statuses: the ledger's, auth's, collections' and the HTTP
+ * layer's. A code missing here falls back on its name: `*_not_found` 404,
+ * `*_conflict`/`*_taken` 409, else 422.
  */
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  ...COLLECTIONS_ERROR_STATUS,
+  ...JOBS_AND_REPORTS_ERROR_STATUS,
   ...LEDGER_ERROR_STATUS,
   ...AUTH_ERROR_STATUS,
   ...HTTP_ERROR_STATUS,

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { approveWriteOff } from '../../collections/approve-write-off.ts';
 import { changeDisputeStatus } from '../../collections/change-dispute-status.ts';
 import { createPromise } from '../../collections/create-promise.ts';
+import { deliverDunning } from '../../collections/deliver-dunning.ts';
 import { escalate } from '../../collections/escalate.ts';
 import { evaluatePromises } from '../../collections/evaluate-promises.ts';
 import { getWorklist } from '../../collections/get-worklist.ts';
@@ -314,17 +315,30 @@ export const collectionsRoutes: RouteModule = async (app, { deps }) => {
   app.post('/dunning/runs', {
     config: { permission: 'collections.supervise' },
     schema: {
-      summary: "Run today's dunning (once per key; default key: today's daily slot)",
+      summary: "Run today's dunning and deliver it (once per key; default: today's daily slot)",
+      description: 'Records the run, then sends its email and fax messages and marks its letters '
+        + 'ready to print, as `arc dunning run` does; `delivered` counts what was sent and what '
+        + 'failed. A rerun under another key sends nothing new.',
       tags: ['collections'],
       body: Type.Optional(Type.Object({ runKey: Type.Optional(Text(200)) },
         { additionalProperties: false })),
-      response: Answer('run'),
+      response: { 201: Type.Object({ run: Any, delivered: Type.Object({
+        emailed: Type.Integer(), faxed: Type.Integer(), printed: Type.Integer(),
+        failed: Type.Integer() }) }) },
     },
   }, async (request, reply) => {
-    const r = await runDunning(db, requestActor(request), {
+    const actor = requestActor(request);
+    const r = await runDunning(db, actor, {
       runKey: request.body?.runKey ?? `daily:${today()}`, asOf: today() });
     if (!r.ok) return sendError(reply, r.error);
-    return reply.code(201).send({ run: r.value });
+    const mailer = smtpMailer(deps.config.mail);
+    try {
+      const delivered = await deliverDunning(db, actor, r.value.runId, { mailer,
+        companyName: deps.config.mail.companyName, faxGateway: deps.config.mail.faxGateway });
+      return reply.code(201).send({ run: r.value, delivered });
+    } finally {
+      mailer?.close();
+    }
   });
 
   app.post('/promises/evaluations', {
