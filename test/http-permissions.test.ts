@@ -47,6 +47,8 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/cashapp/payments/:id/state': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/split': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payment-splits/:id/reverse': 'Y Y . . Y . .',
+  'GET /api/v1/cashapp/remittance-advices': 'Y Y . . Y . Y',
+  'POST /api/v1/cashapp/remittance-advices/:id/link': 'Y Y . . Y . .',
   'POST /api/v1/card-payments':      'Y Y Y Y Y . .',
   // Collections (src/http/routes/collections.ts).
   'GET /api/v1/worklist':            'Y Y Y Y . . .',
@@ -64,6 +66,14 @@ const MATRIX: Record<string, string> = {
   'GET /api/v1/dunning/preview':     'Y Y Y . . . .',
   'POST /api/v1/dunning/runs':       'Y Y Y . . . .',
   'POST /api/v1/promises/evaluations':  'Y Y Y . . . .',
+  // Collections reports, the sales-rep digest, scheduled jobs (collections-reports.ts, jobs.ts).
+  'GET /api/v1/reports/collections/promises':   'Y Y Y . . . .',
+  'GET /api/v1/reports/collections/agency':     'Y Y Y . . . .',
+  'GET /api/v1/reports/collections/write-offs': 'Y Y Y . . . .',
+  'GET /api/v1/reports/collections/scorecard':  'Y Y Y . . . .',
+  'POST /api/v1/sales-rep-digests':  'Y Y Y . . . .',
+  'GET /api/v1/jobs/runs':           'Y Y Y . . . .',
+  'POST /api/v1/jobs/:job/runs':     'Y Y Y . . . .',
   // Collections queues (src/http/routes/collections-queues.ts).
   'GET /api/v1/disputes':            'Y Y Y Y Y Y Y',
   'GET /api/v1/disputes/:id':        'Y Y Y Y Y Y Y',
@@ -80,6 +90,14 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/agency-placements/:id/recall': 'Y Y Y . . . .',
   'POST /api/v1/agency-placements/:id/recoveries': 'Y Y Y . . . .',
   'GET /api/v1/dunning/runs':        'Y Y Y . . . .',
+  // Documents on items, invoice copies, correspondence (src/http/routes/attachments.ts).
+  'POST /api/v1/items/:id/attachments':  'Y Y Y Y . . .',
+  'GET /api/v1/items/:id/attachments':   'Y Y Y Y Y Y Y',
+  'GET /api/v1/customers/:id/attachments':  'Y Y Y Y Y Y Y',
+  'GET /api/v1/attachments/:id/content':  'Y Y Y Y Y Y Y',
+  'DELETE /api/v1/attachments/:id':      'Y Y Y . . . .',
+  'GET /api/v1/items/:id/invoice-copy':  'Y Y Y Y Y Y Y',
+  'POST /api/v1/customers/:id/correspondence':  'Y Y Y Y . . .',
   // The web app and its SPA fallback (index.html for any other GET).
   'GET /*':                           'public',
 };

@@ -1,8 +1,10 @@
 /**
  * Imports a bank, lockbox or remittance file: keeps the bytes and their SHA-256 (the same file
  * again creates nothing), posts each booked receipt as a payment with its bank reference, payer
- * and remittance, processes returned items (NSF workflow), then runs matching on the new
- * payments. One transaction: all of it or nothing.
+ * and remittance, processes returned items (NSF workflow), links the new payments to remittance
+ * advices that came before them, then runs matching on the new payments. An X12 820's payments
+ * are kept as remittance advices and linked to their deposits (remittance-advice.ts). One
+ * transaction: all of it or nothing.
  */
 import { writeAudit, type Actor } from '../db/audit.ts';
 import type { Db, Queryable } from '../db/connection.ts';
@@ -15,6 +17,9 @@ import { checkPostInput, postDocumentInTx } from '../ledger/post-document.ts';
 import { fromBankFileError, type CashappError } from './errors.ts';
 import { matchPaymentsInTx, type MatchOutcome } from './match-payments.ts';
 import { isPostable, receiptPosting } from './receipt-payment.ts';
+import {
+  linkNewAdvicesInTx, linkNewDepositsInTx, storeRemittanceAdvicesInTx, type AdviceLink,
+} from './remittance-advice.ts';
 import { returnPaymentInTx } from './return-payment.ts';
 import { findBankFile, insertBankFile, insertBankPayment } from './store.ts';
 
@@ -45,6 +50,13 @@ export interface ImportBankSummary {
   autoApplied: number;
   review: number;
   returns: ImportedReturn[];
+  /**
+   * The file's remittance advices (X12 820: the payer's advice, its money comes in a bank
+   * file), each with the deposit it was linked to or why not yet.
+   */
+  advices: AdviceLink[];
+  /** New payments of the file that found the advice that came before them. */
+  advicesLinked: AdviceLink[];
   warnings: string[];
   matches: MatchOutcome[];
 }
@@ -71,7 +83,8 @@ function summary(file: BankFile, bankFileId: number): ImportBankSummary {
     status: 'imported', bankFileId, file: file.fileName, format: file.format,
     sha256: file.sha256, receipts: file.receipts.length,
     notPosted: file.receipts.filter((r) => !isPostable(r)).length, paymentIds: [],
-    autoApplied: 0, review: 0, returns: [], warnings: file.warnings.map((w) => w.message),
+    autoApplied: 0, review: 0, returns: [], advices: [], advicesLinked: [],
+    warnings: file.warnings.map((w) => w.message),
     matches: [],
   };
 }
@@ -106,16 +119,24 @@ async function importInTx(
     if (!r.ok) return r;
     if (r.value) out.returns.push(r.value);
   }
+  const advised = await linkNewDepositsInTx(tx, actor, out.paymentIds, input.today);
+  if (!advised.ok) return advised;
+  out.advicesLinked = advised.value;
   const matched = await matchPaymentsInTx(tx, actor, out.paymentIds, input.today);
   if (!matched.ok) return matched;
   out.autoApplied = matched.value.autoApplied;
   out.review = matched.value.review;
   out.matches = matched.value.outcomes;
+  const adviceIds = await storeRemittanceAdvicesInTx(tx, actor, file, bankFileId);
+  const advices = await linkNewAdvicesInTx(tx, actor, adviceIds, input.today);
+  if (!advices.ok) return advices;
+  out.advices = advices.value;
   await writeAudit(tx, actor, {
     action: 'bank_file.import', entityType: 'bank_file', entityId: bankFileId,
     after: { file: file.fileName, format: file.format, sha256: file.sha256,
       payments: out.paymentIds.length, returns: out.returns.length,
-      autoApplied: out.autoApplied },
+      autoApplied: out.autoApplied, advices: out.advices.length,
+      advicesLinked: out.advicesLinked.length },
   });
   return ok(out);
 }

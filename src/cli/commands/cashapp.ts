@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Argument, type Command } from 'commander';
@@ -13,7 +14,16 @@ import { listApplications } from '../../cashapp/list-applications.ts';
 import { listResearchQueue } from '../../cashapp/list-research-queue.ts';
 import { markPayment } from '../../cashapp/mark-payment.ts';
 import { redepositPayment } from '../../cashapp/redeposit-payment.ts';
+import {
+  linkRemittanceAdvice, listRemittanceAdvices,
+} from '../../cashapp/remittance-advice.ts';
 import { returnPayment } from '../../cashapp/return-payment.ts';
+import { stripeGateway } from '../../cashapp/stripe-gateway.ts';
+import {
+  takeCardPayment, type CardPaymentLine, type CardPaymentOutcome,
+} from '../../cashapp/take-card-payment.ts';
+import { smtpMailer } from '../../collections/mailer.ts';
+import { findCustomerByAccount, findDebitsByNumber } from '../../db/documents.ts';
 import {
   reversePaymentSplit, splitPayment, type SplitPartRequest,
 } from '../../cashapp/split-payment.ts';
@@ -74,6 +84,11 @@ function describeImport(s: ImportBankSummary): string {
     lines.push(`  payment ${m.paymentId}: ${m.autoApplied ? 'applied' : 'review'} `
       + `(${m.rule}, confidence ${m.confidence})`);
   }
+  for (const a of [...s.advices, ...s.advicesLinked]) {
+    lines.push(`  remittance advice ${a.adviceId} (trace ${a.traceNumber ?? 'none'}, `
+      + `${formatAmount(a.amountCents)}): ${a.paymentId === null ? 'waiting for its deposit'
+        : `linked to payment ${a.paymentId} by ${a.rule}`}; ${a.reasons.join('; ')}`);
+  }
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }
@@ -118,6 +133,65 @@ function splitPart(spec: string): SplitPartRequest {
     return { documentNumber: l.slice(0, at), amountCents: amount(l.slice(at + 1)) };
   });
   return { account: m[1]!, amountCents: amount(m[2]!), lines };
+}
+
+interface CardOptions {
+  paymentMethod: string;
+  invoice: string[];
+  amount?: string;
+  idempotencyKey?: string;
+}
+
+function cliAmount(text: string, field: string): Cents {
+  const r = parseAmount(text);
+  if (!r.ok) throw new CliError(r.error.code, `${field}: cannot read "${text}"`, 2);
+  return r.value;
+}
+
+/**
+ * The customer and the lines of `arc payments card`: each `--invoice DOC[=AMOUNT]` is one of the
+ * customer's items (its open amount when no amount is given); `--amount` is the total charged,
+ * what the lines leave goes on account.
+ */
+async function cardRequest(ctx: CliContext, account: string, o: CardOptions) {
+  const db = await ctx.db();
+  const customer = await findCustomerByAccount(db, account);
+  if (!customer) throw new CliError('customer_not_found', `account ${account}: no such customer`);
+  const lines: CardPaymentLine[] = [];
+  for (const spec of o.invoice) {
+    const at = spec.lastIndexOf('=');
+    const number = at > 0 ? spec.slice(0, at) : spec;
+    const item = (await findDebitsByNumber(db, number)).find((d) => d.customerId === customer.id);
+    if (!item) {
+      throw new CliError('document_not_found', `--invoice ${spec}: ${account} has no item ${number}`);
+    }
+    if (at < 0 && item.openCents <= 0) {
+      throw new CliError('invoice_not_open', `--invoice ${spec}: ${number} has nothing open `
+        + '(to retry a payment, give the amounts of the first try)');
+    }
+    lines.push({ invoiceId: item.id,
+      amountCents: at > 0 ? cliAmount(spec.slice(at + 1), `--invoice ${spec}`) : item.openCents });
+  }
+  const linesCents = lines.reduce((t, l) => t + l.amountCents, 0);
+  const totalCents = o.amount === undefined ? linesCents : cliAmount(o.amount, '--amount');
+  if (totalCents < linesCents) {
+    throw new CliError('amount_below_invoices', `--amount ${o.amount} is less than the invoices' `
+      + `${formatAmount(linesCents)}`, 2);
+  }
+  return { customer, lines, onAccountCents: (totalCents - linesCents) as Cents };
+}
+
+function describeCard(o: CardPaymentOutcome): string {
+  const numbers = new Map(o.invoices.map((d) => [d.id, d.number]));
+  return [`charged ${o.card.currency} ${formatAmount(o.card.amountCents)} on ${o.card.brand} `
+    + `ending ${o.card.last4}: gateway reference ${o.card.gatewayId} (${o.card.gateway}), `
+    + `payment ${o.payment.id}${o.replayed ? ' (replayed: nothing charged again)' : ''}`,
+  ...o.applications.map((a) => `  applied ${formatAmount(a.amountCents)} to `
+    + `${numbers.get(a.debitId) ?? `#${a.debitId}`}`),
+  ...(o.payment.openCents < 0 ? [`  left on account: ${formatAmount(-o.payment.openCents)}`] : []),
+  ...(o.notApplied ? [`  not applied: ${o.notApplied.code} (the money is on account)`] : []),
+  o.receipt.to && !o.receipt.error ? `  receipt emailed to ${o.receipt.to}`
+    : `  no receipt sent: ${o.receipt.error ?? 'no email address'}`].join('\n');
 }
 
 export const registerCashappCommands: RegisterCommands = (program, ctx) => {
@@ -217,6 +291,52 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
         effectiveDate: dateArg(o.date, '--date') ?? ctx.today }));
       output(ctx, json(cmd), r, () => `split ${r.splitId} reversed: payment ${r.paymentId} has `
         + `${formatAmount(r.unappliedCents)} unapplied again`);
+    });
+  const remittances = program.command('remittances').alias('remittance')
+    .description('remittance advices (X12 820) that arrive apart from their deposit');
+  remittances.command('list').description('remittance advices, newest first')
+    .option('--unlinked', 'only those still waiting for their deposit')
+    .action(async (o: { unlinked?: boolean }, cmd: Command) => {
+      const rows = await listRemittanceAdvices(await ctx.db(), { unlinked: o.unlinked });
+      output(ctx, json(cmd), rows, () => rows.map((a) => `${a.adviceId} ${a.paymentDate ?? ''} `
+        + `trace ${a.traceNumber ?? '-'} ${a.amount} ${a.currency} ${a.payerName ?? ''} `
+        + `${a.lines} lines: ${a.paymentId === null ? 'unlinked' : `payment ${a.paymentId} `
+          + `(${a.linkRule})`}; ${a.reasons.join('; ')}`).join('\n')
+        || (o.unlinked ? 'no unlinked remittance advices' : 'no remittance advices'));
+    });
+  remittances.command('link <adviceId> <paymentId>')
+    .description('link an advice to its deposit by hand, then match the deposit with its lines')
+    .action(async (adviceId: string, paymentId: string, _o: unknown, cmd: Command) => {
+      const r = unwrap(await linkRemittanceAdvice(await ctx.db(), ctx.actor, {
+        adviceId: idArg(adviceId, 'adviceId'), paymentId: idArg(paymentId, 'paymentId'),
+        today: ctx.today }));
+      output(ctx, json(cmd), r, () => `remittance advice ${r.adviceId} linked to payment `
+        + `${r.paymentId}: ${r.reasons.join('; ')}`);
+    });
+  payments.command('card <account>')
+    .description('take a card payment through the configured gateway (ARC_STRIPE_*): charge, '
+      + 'post and apply, email the receipt (ARC_SMTP_*)')
+    .requiredOption('--payment-method <token>', 'the gateway\'s token for the card, e.g. pm_...'
+      + ' (never a card number)')
+    .option('--invoice <spec>', 'DOCNUMBER[=AMOUNT] (default its open amount); repeat', collect, [])
+    .option('--amount <amount>', 'total to charge; beyond the invoices it stays on account')
+    .option('--idempotency-key <key>', 'retry with the same key: charged once (default: a new key)')
+    .action(async (account: string, o: CardOptions, cmd: Command) => {
+      if (o.invoice.length === 0 && o.amount === undefined) {
+        throw new CliError('amount_required', 'give --invoice or --amount', 2);
+      }
+      const { customer, lines, onAccountCents } = await cardRequest(ctx, account, o);
+      const mailer = smtpMailer(ctx.config.mail);
+      try {
+        const r = unwrap(await takeCardPayment({ db: await ctx.db(),
+          gateway: ctx.config.stripe ? stripeGateway(ctx.config.stripe) : undefined, mailer,
+          companyName: ctx.config.mail.companyName }, ctx.actor, {
+          customerId: customer.id, lines, onAccountCents, paymentMethodToken: o.paymentMethod,
+          idempotencyKey: o.idempotencyKey ?? `cli:${randomUUID()}`, today: ctx.today }));
+        output(ctx, json(cmd), r, () => describeCard(r));
+      } finally {
+        mailer?.close();
+      }
     });
   payments.command('redeposit <returnId>')
     .description('a returned payment deposited again: re-applies what it had paid')

@@ -6,6 +6,9 @@ import { importBankFile } from '../../cashapp/import-bank-file.ts';
 import { listResearchQueue } from '../../cashapp/list-research-queue.ts';
 import { markPayment } from '../../cashapp/mark-payment.ts';
 import {
+  linkRemittanceAdvice, listRemittanceAdvices,
+} from '../../cashapp/remittance-advice.ts';
+import {
   reversePaymentSplit, splitPayment, type SplitOutcome,
 } from '../../cashapp/split-payment.ts';
 import { isoDateOf, type IsoDate } from '../../domain/dates.ts';
@@ -131,6 +134,40 @@ export const cashappRoutes: RouteModule = async (app, { deps }) => {
   });
 
   await app.register(paymentSplitRoutes, { deps });
+  await app.register(remittanceAdviceRoutes, { deps });
+};
+
+/** Remittance advices (X12 820) waiting for, or linked to, their deposit. */
+const remittanceAdviceRoutes: RouteModule = async (app, { deps }) => {
+  const { db } = deps;
+  const today = (): IsoDate => isoDateOf(deps.clock.now());
+
+  app.get('/cashapp/remittance-advices', {
+    config: { permission: 'cashapp.read' },
+    schema: {
+      summary: 'Remittance advices (X12 820) with the deposit each was linked to, or why not yet',
+      tags: ['cash application'],
+      querystring: Type.Object({ unlinked: Type.Optional(Type.Boolean({
+        description: 'only advices still waiting for their deposit' })) }),
+      response: { 200: Ok },
+    },
+  }, async (request) => ({ items: await listRemittanceAdvices(db, {
+    unlinked: request.query.unlinked }) }));
+
+  app.post('/cashapp/remittance-advices/:id/link', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Link a remittance advice to the deposit it describes, then match the deposit '
+        + 'with the advice\'s lines', tags: ['cash application'], params: IdParamsSchema,
+      body: Type.Object({ paymentId: Type.Integer({ minimum: 1 }) },
+        { additionalProperties: false }),
+      response: { 200: Ok },
+    },
+  }, async (request, reply) => {
+    const r = await linkRemittanceAdvice(db, requestActor(request), {
+      adviceId: request.params.id, paymentId: request.body.paymentId, today: today() });
+    return r.ok ? r.value : sendError(reply, r.error);
+  });
 };
 
 /** A split as the API shows it: amounts as decimal strings in the payment's currency. */

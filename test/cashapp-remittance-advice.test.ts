@@ -1,0 +1,235 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chooseLink, linkEvidence, mergeRemittance, type AdviceFacts, type DepositFacts,
+} from '../src/cashapp/remittance-advice-rules.ts';
+import { verifyLedger } from '../src/ledger/verify.ts';
+import { cli, openOf, seedLedger, SHARED, type Seeded } from './cashapp-support.ts';
+import { customer, post } from './ledger-fixtures.ts';
+import { problemOf, testServer, type TestServer } from './support/http.ts';
+
+// An X12 820 remittance advice arrives apart from its money: the ACH credit comes in a bank file
+// with a trace number and amount. Whichever comes first, the advice waits until its deposit is
+// there, is linked (trace, else amount + payer + date) and the deposit is matched with the
+// advice's invoice lines. Fixtures: the Safeway 820 of ../shared/fixtures/edi820 with a
+// hand-made BAI2 deposit; hand-made 820/BAI2 pairs for the other rules.
+
+const dir = mkdtempSync(join(tmpdir(), 'arc-advice-'));
+let n = 0;
+function file(name: string, text: string): string {
+  const path = join(dir, `${++n}-${name}`);
+  writeFileSync(path, text.replace(/\n/g, '\r\n'));
+  return path;
+}
+
+interface Credit { cents: number; bankRef?: string; customerRef?: string; tags?: string }
+
+/** A prior-day BAI2 file with one account and its ACH credits (165), every control tying. */
+function bai2(date: string, credits: Credit[]): string {
+  const yymmdd = date.slice(2).replace(/-/g, '');
+  const details = credits.flatMap((c) => [
+    `16,165,${c.cents},0,${c.bankRef ?? ''},${c.customerRef ?? ''},ACH CREDIT/`,
+    ...(c.tags ? [`88,${c.tags}/`] : [])]);
+  const total = 100_000 + credits.reduce((s, c) => s + c.cents, 0);
+  const account = ['03,9876543210,USD,010,100000,,,/', ...details];
+  return [`01,BANK1,ARCDEMO,${yymmdd},0600,1,80,1,2/`, `02,ARCDEMO,BANK1,1,${yymmdd},,USD,2/`,
+    ...account, `49,${total},${account.length + 1}/`, `98,${total},1,${account.length + 3}/`,
+    `99,${total},1,${account.length + 5}/`].join('\n') + '\n';
+}
+
+/** An 820 advice: BPR amount, payer account, date; TRN trace; N1*PR payer; RMR lines. */
+function x820(o: { amount: string; date: string; trace: string; payer: string;
+  payerAccount: string; rmr: string[]; control: string }): string {
+  const d = o.date.replace(/-/g, '');
+  const body = [`ST*820*0001`,
+    `BPR*C*${o.amount}*C*ACH*CCD*01*071000013*DA*${o.payerAccount}*1411111111**01*091000019*DA*`
+      + `4455667788*${d}`, `TRN*1*${o.trace}`, `N1*PR*${o.payer}`, 'ENT*1', ...o.rmr];
+  return [`ISA*00*          *00*          *ZZ*PAYER          *ZZ*ARCDEMO        *${d.slice(2)}*0930*`
+    + `U*00401*${o.control}*0*P*>`, `GS*RA*PAYER*ARC*${d}*0930*1*X*004010`, ...body,
+  `SE*${body.length + 1}*0001`, 'GE*1*1', `IEA*1*${o.control}`].join('~\n') + '~\n';
+}
+
+describe('linking rules (pure)', () => {
+  const advice: AdviceFacts = { id: 1, traceNumber: 'EFT-0042', amountCents: 275_000,
+    currency: 'USD', paymentDate: '2024-03-18', payerName: 'Acme Hardware Inc',
+    payerId: null, payerAccount: null };
+  const deposit = (x: Partial<DepositFacts>): DepositFacts => ({ id: 9, references: [],
+    amountCents: 275_000, currency: 'USD', receivedOn: '2024-03-19', payerName: null,
+    payerId: null, payerAccount: null, ...x });
+  const cases: { name: string; d: Partial<DepositFacts>; rule: string | null }[] = [
+    { name: 'trace in the payer reference (any spelling)', d: { references: [null, 'eft 0042'] },
+      rule: 'trace' },
+    { name: 'trace but another amount', d: { references: ['EFT-0042'], amountCents: 275_001 },
+      rule: null },
+    { name: 'trace but another currency', d: { references: ['EFT-0042'], currency: 'CAD' },
+      rule: null },
+    { name: 'no trace, same payer name', d: { payerName: 'ACME HARDWARE INC.' },
+      rule: 'amount_payer' },
+    { name: 'no trace, name cut at 22 characters', d: { payerName: 'ACME HARDWARE INC LLC' },
+      rule: 'amount_payer' },
+    { name: 'same payer, 6 days apart', d: { payerName: 'ACME HARDWARE INC',
+      receivedOn: '2024-03-24' }, rule: null },
+    { name: 'another payer', d: { payerName: 'BOLT AND NUT LLC' }, rule: null },
+    { name: 'no payer at all', d: {}, rule: null },
+  ];
+  it.each(cases)('$name: $rule', ({ d, rule }) => {
+    expect(linkEvidence(advice, deposit(d))?.rule ?? null).toBe(rule);
+  });
+
+  it('a trace beats amount and payer; two that fit the same rule are ambiguous', () => {
+    const byName = deposit({ id: 1, payerName: 'Acme Hardware' });
+    const byTrace = deposit({ id: 2, references: ['EFT-0042'] });
+    expect(chooseLink([byName, byTrace], (d) => linkEvidence(advice, d)))
+      .toMatchObject({ kind: 'linked', candidate: { id: 2 }, evidence: { rule: 'trace' } });
+    expect(chooseLink([byName, { ...byName, id: 3 }], (d) => linkEvidence(advice, d)))
+      .toEqual({ kind: 'ambiguous', rule: 'amount_payer', count: 2 });
+    expect(chooseLink([deposit({})], (d) => linkEvidence(advice, d))).toEqual({ kind: 'none' });
+  });
+
+  it('merging keeps the deposit\'s own lines and adds the advice\'s others', () => {
+    const line = (documentNumber: string) => ({ documentNumber, referenceType: 'invoice' });
+    expect(mergeRemittance({ lines: [line('INV-1')], freeText: ['bank'] },
+      { lines: [line('inv 1'), line('INV-2')], freeText: ['advice'] })).toEqual({
+      lines: [line('INV-1'), line('INV-2')], freeText: ['bank', 'advice'] });
+    expect(mergeRemittance(null, { lines: [line('INV-2')], freeText: [] }))
+      .toEqual({ lines: [line('INV-2')], freeText: [] });
+  });
+});
+
+describe('remittance advices and their deposits, end to end', () => {
+  let s: TestServer;
+  let seeded: Seeded;
+  let token: string;
+  beforeAll(async () => {
+    s = await testServer();
+    seeded = await seedLedger(s.db);
+    await s.addUser('cash', 'cash_application');
+    token = await s.token('cash');
+  });
+  afterAll(async () => s.close());
+  const doc = (number: string) => seeded.docs.get(number)!;
+
+  it('Safeway 820 first: kept unlinked; its ACH deposit later links by trace and matches',
+    async () => {
+      const arc = cli(s.db, '2005-10-21');
+      const safeway = await customer(s.db, { accountNumber: 'SAFE-01',
+        name: 'Safeway - U. S. Corporate' });
+      const invoices: [string, number, string][] = [['6092392', 2_085_111, '2005-09-23'],
+        ['6093694', 2_131_871, '2005-09-26'], ['6093695', 10_175_774, '2005-09-26'],
+        ['6093696', 1_773_882, '2005-09-26'], ['P7340039-25PB', 415_300, '2005-09-14'],
+        ['6093692', 29_221_059, '2005-09-26']];
+      const ids = new Map<string, number>();
+      for (const [number, cents, date] of invoices) {
+        ids.set(number, (await post(s.db, 'invoice', safeway.id, date, cents, { number })).id);
+      }
+      const advice = await arc('import', 'bank',
+        join(SHARED, 'edi820', 'oopfactory-820-Example4_Safeway.txt'), '--json');
+      expect(advice.code, advice.err).toBe(0);
+      expect(advice.json()).toMatchObject({ format: 'x12-820', paymentIds: [], notPosted: 1,
+        advices: [{ traceNumber: '4311000190', amountCents: 41_609_315, paymentId: null }] });
+      const waiting = await arc('remittances', 'list', '--unlinked', '--json');
+      expect(waiting.json()).toMatchObject([{ traceNumber: '4311000190', amount: '416093.15',
+        payerName: 'Safeway - U. S. Corporate', lines: 10, paymentId: null,
+        file: 'oopfactory-820-Example4_Safeway.txt' }]);
+      expect(waiting.json()[0].invoices).toEqual(expect.arrayContaining(['6092392', '6093692']));
+      expect(waiting.json()[0].reasons[0]).toMatch(/no deposit/);
+
+      const bank = file('safeway-deposit.bai2', bai2('2005-10-20', [{ cents: 41_609_315,
+        bankRef: 'BR05102011', customerRef: '4311000190',
+        tags: 'DBNM:SAFEWAY - U. S. CORPORATE' }]));
+      const dep = await arc('import', 'bank', bank, '--json');
+      expect(dep.code, dep.err).toBe(0);
+      const d = dep.json();
+      expect(d.advicesLinked).toMatchObject([{ rule: 'trace', paymentId: d.paymentIds[0] }]);
+      // Matching ran with the advice's lines: the customer and its six invoices, by remittance.
+      const outcome = d.matches[0];
+      expect(outcome).toMatchObject({ customerId: safeway.id });
+      expect(outcome.rule).toMatch(/remittance/);
+      const proposal = await s.db.query<{ allocations: { documentId: number }[] }>(
+        `SELECT allocations FROM match_proposals WHERE payment_id = $1 ORDER BY id DESC LIMIT 1`,
+        [d.paymentIds[0]]);
+      expect(proposal.rows[0]!.allocations.map((a) => a.documentId).sort())
+        .toEqual([...ids.values()].sort());
+      const remittance = await s.db.query<{ r: { lines: unknown[] } }>(
+        'SELECT remittance AS r FROM bank_payments WHERE document_id = $1', [d.paymentIds[0]]);
+      expect(remittance.rows[0]!.r.lines).toHaveLength(10);
+      expect((await arc('remittances', 'list', '--unlinked', '--json')).json()).toEqual([]);
+      const all = (await arc('remittances', 'list')).out;
+      expect(all).toContain(`payment ${d.paymentIds[0]} (trace)`);
+      expect(await verifyLedger(s.db)).toEqual([]);
+    });
+
+  it('deposit first, unidentified; the advice after it links by amount and payer account, '
+    + 'and the deposit applies itself', async () => {
+    const arc = cli(s.db, '2024-03-19');
+    const bank = file('acme-deposit.bai2', bai2('2024-03-18', [{ cents: 275_000,
+      bankRef: 'BR240318-77', tags: 'DACT:99887766' }]));
+    const dep = (await arc('import', 'bank', bank, '--json')).json();
+    const paymentId = dep.paymentIds[0];
+    expect(dep.autoApplied).toBe(0);
+    const adv = await arc('import', 'bank', file('acme.820', x820({ amount: '2750.00',
+      date: '2024-03-18', trace: 'REMIT-ADV-88', payer: 'ACME HARDWARE INC',
+      payerAccount: '99887766', control: '000000201', rmr: [
+        'RMR*IV*INV-2001*PI*1500.00*1530.61*30.61', 'RMR*IV*INV-2002*PI*1500.00*1500.00',
+        'RMR*CM*CM-0907*PI*-250.00'] })), '--json');
+    expect(adv.code, adv.err).toBe(0);
+    expect(adv.json().advices).toMatchObject([{ paymentId, rule: 'amount_payer' }]);
+    expect(adv.json().advices[0].reasons.join(' ')).toContain('payer account 99887766');
+    expect(await openOf(s.db, doc('INV-2001'))).toBe(0);
+    expect(await openOf(s.db, doc('INV-2002'))).toBe(0);
+    expect(await openOf(s.db, doc('CM-0907'))).toBe(0);
+    expect(await openOf(s.db, paymentId)).toBe(0);
+    expect(await verifyLedger(s.db)).toEqual([]);
+  });
+
+  it('two deposits fit: the advice waits; a clerk links it over HTTP, then it is matched',
+    async () => {
+      const arc = cli(s.db, '2024-03-22');
+      const bank = file('two.bai2', bai2('2024-03-21', [
+        { cents: 20_000, bankRef: 'BR-A', tags: 'DACT:555012' },
+        { cents: 20_000, bankRef: 'BR-B', tags: 'DACT:555012' }]));
+      const dep = (await arc('import', 'bank', bank, '--json')).json();
+      expect(dep.autoApplied).toBe(0);
+      const adv = (await arc('import', 'bank', file('corner.820', x820({ amount: '200.00',
+        date: '2024-03-21', trace: 'CHK-5512', payer: 'Corner Store', payerAccount: '555012',
+        control: '000000301', rmr: ['RMR*IV*INV-1004*PI*200.00'] })), '--json')).json();
+      expect(adv.advices).toMatchObject([{ paymentId: null }]);
+      expect(adv.advices[0].reasons[0]).toBe('2 deposits fit by amount and payer: link by hand');
+      expect(await openOf(s.db, doc('INV-1004'))).toBe(20_000);
+      const list = await s.asToken(token, 'GET', '/api/v1/cashapp/remittance-advices?unlinked=true');
+      expect(list.statusCode).toBe(200);
+      const item = list.json().items[0];
+      expect(item).toMatchObject({ traceNumber: 'CHK-5512', amount: '200.00',
+        reasons: ['2 deposits fit by amount and payer: link by hand'] });
+      const url = `/api/v1/cashapp/remittance-advices/${item.adviceId}/link`;
+      const linked = await s.asToken(token, 'POST', url, { paymentId: dep.paymentIds[1] });
+      expect(linked.statusCode, linked.body).toBe(200);
+      expect(linked.json()).toMatchObject({ paymentId: dep.paymentIds[1], rule: 'manual' });
+      expect(await openOf(s.db, doc('INV-1004'))).toBe(0);
+      expect(await openOf(s.db, dep.paymentIds[1])).toBe(0);
+      const again = await s.asToken(token, 'POST', url, { paymentId: dep.paymentIds[0] });
+      expect(again.statusCode).toBe(422);
+      expect(problemOf(again)).toMatchObject({ code: 'remittance_advice_already_linked',
+        paymentId: dep.paymentIds[1] });
+      const missing = await s.asToken(token, 'POST',
+        '/api/v1/cashapp/remittance-advices/999999/link', { paymentId: dep.paymentIds[0] });
+      expect(missing.statusCode).toBe(404);
+      const cliLink = await arc('remittances', 'link', String(item.adviceId),
+        String(dep.paymentIds[0]));
+      expect(cliLink.code).toBe(1);
+      expect(cliLink.err).toContain('remittance_advice_already_linked');
+      expect(await verifyLedger(s.db)).toEqual([]);
+    });
+
+  it('the same 820 imported again stores no second advice', async () => {
+    const arc = cli(s.db, '2005-10-21');
+    const before = await s.db.query('SELECT count(*)::int AS n FROM remittance_advices');
+    const again = await arc('import', 'bank',
+      join(SHARED, 'edi820', 'oopfactory-820-Example4_Safeway.txt'), '--json');
+    expect(again.json().status).toBe('already_imported');
+    expect((await s.db.query('SELECT count(*)::int AS n FROM remittance_advices')).rows)
+      .toEqual(before.rows);
+  });
+});
