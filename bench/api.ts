@@ -33,8 +33,8 @@ let SCHEMA = 'bench_api';
 const URL_DEFAULT = 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = `${DEFAULT_TODAY}T15:00:00.000Z`;
 const actor: Actor = { name: 'bench', kind: 'system', source: 'bench' };
-/** 006-customer-count: the list's total. Later capabilities' migrations are their benches'. */
-const CORE_MIGRATIONS_MAX = 6;
+/** 006-customer-count: the list's total; 007: the aging in the summaries. Later capabilities' migrations are their benches'. */
+const CORE_MIGRATIONS_MAX = 7;
 const log = (s: string): void => void process.stdout.write(s + '\n');
 
 interface Args {
@@ -145,7 +145,7 @@ async function serve(): Promise<void> {
 }
 
 async function startChild(): Promise<{ base: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname,
+  const child = spawn(process.execPath, [...(process.env.ARC_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.ARC_BENCH_PROFILE] : []), '--import', 'tsx', new URL(import.meta.url).pathname,
     '--serve', '--schema', SCHEMA], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';

@@ -72,7 +72,7 @@ async function authenticateSession(
     `SELECT u.id AS user_id, u.username, u.display_name, u.role, s.csrf_token, s.expires_at
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`,
-    [tokenHash, now],
+    [tokenHash, now], { prepare: true },
   );
   const row = r.rows[0];
   if (!row) return err({ code: 'session_expired' });
@@ -91,7 +91,7 @@ async function authenticateToken(
     `SELECT u.id AS user_id, u.username, u.display_name, u.role, t.id AS token_id, t.scopes
      FROM api_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`,
-    [sha256Hex(token)],
+    [sha256Hex(token)], { prepare: true },
   );
   const row = r.rows[0];
   if (!row) return err({ code: 'token_invalid' });

@@ -20,7 +20,7 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 function toDayNumber(date: IsoDate): number {
-  assert(isIsoDate(date), `not an ISO date: ${date}`);
+  if (!isIsoDate(date)) assert(false, `not an ISO date: ${date}`);
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return Date.UTC(y, m - 1, d) / DAY_MS;
 }

@@ -68,7 +68,8 @@ export function parseAmount(text: string, exponent = 2): Result<Cents, ParseAmou
  * With `grouping`, thousands are separated: "1,234.56".
  */
 export function formatAmount(amount: number, exponent = 2, grouping = false): string {
-  assert(Number.isSafeInteger(amount), `amount must be a safe integer, got ${amount}`);
+  // The message is built only on failure: this runs for every amount of every report row.
+  if (!Number.isSafeInteger(amount)) assert(false, `amount must be a safe integer, got ${amount}`);
   const negative = amount < 0;
   const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');
   let whole = exponent === 0 ? digits : digits.slice(0, -exponent);

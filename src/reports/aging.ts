@@ -174,7 +174,7 @@ function attachItems(rows: AgingRow[], items: readonly ItemRow[], buckets: strin
   const byKey = new Map(rows.map((row) => [row.key, row]));
   for (const item of items) {
     const row = byKey.get(item.key);
-    assert(row, `aging detail item ${item.id} belongs to a row (${item.key})`);
+    if (!row) assert(false, `aging detail item ${item.id} belongs to a row (${item.key})`);
     row.items ??= [];
     row.items.push({
       id: item.id, number: item.number, type: item.type, documentDate: item.document_date,

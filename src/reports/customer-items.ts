@@ -104,7 +104,7 @@ export async function listVisibleCustomerItems(
        FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}) d ON true
      WHERE c.id = $1 AND (${rep} IS NULL OR c.sales_rep = ${rep})
      ORDER BY d.position`,
-    params,
+    params, { prepare: true },
   );
   if (r.rows.length === 0) return null;
   return r.rows.flatMap((row) => (row.id === null ? [] : [toItemView(row, today)]));

@@ -126,11 +126,12 @@ export async function listCustomers(
      FROM customers c JOIN customer_summary s ON s.customer_id = c.id
      ${whereSql} ORDER BY ${order}
      LIMIT ${limit} OFFSET ${offset}`,
-    params,
+    params, { prepare: true },
   );
   const count = unfiltered
     ? undefined
-    : db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers c ${whereSql}`, params);
+    : db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers c ${whereSql}`, params,
+      { prepare: true });
   const [rows, counted] = await Promise.all([page, count]);
   const items = rows.rows.map((r) => toSummary(r, today));
   if (counted) return { items, total: counted.rows[0]?.n ?? 0 };
@@ -204,7 +205,8 @@ export async function getCustomer(
   scope: CustomerScope,
   today: IsoDate,
 ): Promise<CustomerDetail | null> {
-  const r = await db.query<DetailRow>(detailSql(), [id, scope.salesRep ?? null]);
+  const r = await db.query<DetailRow>(detailSql(), [id, scope.salesRep ?? null],
+    { prepare: true });
   return r.rows[0] ? toDetail(r.rows[0], today) : null;
 }
 
@@ -219,7 +221,7 @@ export async function getCustomerAccount(
   today: IsoDate,
 ): Promise<{ customer: CustomerDetail; aging: CustomerAging } | null> {
   const r = await db.query<DetailRow>(detailSql({ asOf: '$3', bounds: '$4' }),
-    [id, scope.salesRep ?? null, today, bucketLowerBounds(DEFAULT_THRESHOLDS)]);
+    [id, scope.salesRep ?? null, today, bucketLowerBounds(DEFAULT_THRESHOLDS)], { prepare: true });
   const row = r.rows[0];
   if (!row) return null;
   return { customer: toDetail(row, today), aging: customerAgingOf(row.aging ?? []) };
