@@ -145,8 +145,12 @@ async function serve(): Promise<void> {
 }
 
 async function startChild(): Promise<{ base: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, [...(process.env.ARC_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.ARC_BENCH_PROFILE] : []), '--import', 'tsx', new URL(import.meta.url).pathname,
-    '--serve', '--schema', SCHEMA], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  // ARC_BENCH_PROFILE=DIR: the server writes a CPU profile there when it stops.
+  const profile = process.env.ARC_BENCH_PROFILE;
+  const child = spawn(process.execPath, [
+    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+    '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', '--schema', SCHEMA,
+  ], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (b: Buffer) => {
