@@ -9,6 +9,7 @@ import { registerCashappCommands } from './commands/cashapp.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerUserCommands } from './commands/users.ts';
 import { registerCollectionsCommands } from './commands/collections.ts';
+import { registerAttachmentCommands } from './commands/attachments.ts';
 
 /** Every command module; each adds its own subcommands. */
 const COMMAND_MODULES: RegisterCommands[] = [
@@ -20,6 +21,7 @@ const COMMAND_MODULES: RegisterCommands[] = [
   registerCashappCommands,
   registerUserCommands,
   registerCollectionsCommands,
+  registerAttachmentCommands,
   registerServeCommands,
 ];
 

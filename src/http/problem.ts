@@ -19,8 +19,10 @@ const HTTP_ERROR_STATUS = {
   idempotency_key_reused: 409,
   idempotency_request_in_progress: 409,
   payload_too_large: 413,
+  file_too_large: 413,
   media_type_unsupported: 415,
   internal: 500,
+  email_delivery_failed: 502,
   web_app_not_built: 503,
 } as const;
 

@@ -13,6 +13,7 @@ import { DOCS_PREFIX, registerOpenApi } from './openapi.ts';
 import { addProblemResponses, registerProblems } from './problem.ts';
 import { agingRoutes } from './routes/aging.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { customerAccountRoutes } from './routes/customer-account.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -72,6 +73,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   cardPaymentRoutes,
   applicationRoutes,
   collectionsRoutes,
+  attachmentRoutes,
   collectionsQueueRoutes,
   agingRoutes,
   dashboardRoutes,
