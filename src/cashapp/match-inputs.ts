@@ -1,8 +1,8 @@
 /**
  * Loads what the matching engine needs for one batch of payments, and no more: every customer
- * (names are matched fuzzily), the learned payer accounts the payments come from, the open items
- * whose numbers the payments reference (any customer, by the expression indexes of migration
- * 011), then the open items of the customers any evidence points at. See
+ * (names are matched fuzzily; kept between batches until one changes), the learned payer
+ * accounts the payments come from, the open items whose numbers the payments reference (any
+ * customer, by the expression indexes of migration 011), then the open items of the customers any evidence points at. See
  * src/domain/matching/candidates.ts for why this gives the same answer as every open item.
  */
 import type { Queryable } from '../db/connection.ts';
@@ -11,12 +11,17 @@ import type { IsoDate } from '../domain/dates.ts';
 import type { DocumentType } from '../domain/ledger.ts';
 import type { Cents } from '../domain/money.ts';
 import { candidateCustomers, referenceLookups } from '../domain/matching/candidates.ts';
-import { addOpenItems, buildMatchIndex, type MatchIndex } from '../domain/matching/match-index.ts';
+import {
+  addOpenItems, buildCustomerIndex, buildMatchIndex, type CustomerIndex, type MatchIndex,
+} from '../domain/matching/match-index.ts';
 import { normalizePayerAccount } from '../domain/matching/normalize.ts';
 import type {
   CustomerCandidate, LearnedAccount, MatchConfig, OpenItemCandidate, PaymentToMatch,
 } from '../domain/matching/types.ts';
 import type { Terms } from '../domain/terms.ts';
+import {
+  customerPolicyOf, loadDefaultPolicy, loadMatchingCustomers, loadMatchingStamp,
+} from './matching-settings-store.ts';
 
 const NO_TERMS: Terms = { kind: 'net', netDays: 0, discount: null };
 
@@ -46,13 +51,39 @@ function toCandidate(i: ItemRow, terms: ReadonlyMap<string, Terms>): OpenItemCan
   };
 }
 
+/**
+ * Every customer as the engine sees it: account number, name, aliases (migration 014) and the
+ * oldest-first policy in force (the customer's own, else the company default).
+ */
 export async function loadCustomerCandidates(tx: Queryable): Promise<CustomerCandidate[]> {
-  const c = await tx.query<{ id: number; accountNumber: string; name: string }>(
-    'SELECT id, account_number AS "accountNumber", name FROM customers ORDER BY id');
-  return c.rows.map((row) => ({
-    id: String(row.id), accountNumber: row.accountNumber, name: row.name, aliases: [],
-    policy: { oldestFirst: false },
+  const fallback = await loadDefaultPolicy(tx);
+  const rows = await loadMatchingCustomers(tx);
+  return rows.map((row) => ({
+    id: String(row.id), accountNumber: row.accountNumber, name: row.name,
+    aliases: row.aliases ?? [], policy: customerPolicyOf(row.policy ?? fallback),
   }));
+}
+
+/**
+ * The customer index of the last few databases matched, by stamp (migration 014): building it
+ * for 50,000 customers took longer than matching a thousand payments, and it changes only when
+ * a customer's name, account number, aliases or policy do. The stamp is random per change and
+ * per database, so a stale or foreign index is never used; several app instances each keep
+ * their own.
+ */
+const customerIndexes = new Map<string, CustomerIndex>();
+const CUSTOMER_INDEXES_MAX = 4;
+
+export async function loadCustomerIndex(tx: Queryable): Promise<CustomerIndex> {
+  const stamp = await loadMatchingStamp(tx);
+  const kept = customerIndexes.get(stamp);
+  if (kept) return kept;
+  const built = buildCustomerIndex(await loadCustomerCandidates(tx));
+  if (customerIndexes.size >= CUSTOMER_INDEXES_MAX) {
+    customerIndexes.delete(customerIndexes.keys().next().value!);
+  }
+  customerIndexes.set(stamp, built);
+  return built;
 }
 
 /** Learned payer accounts, only those of `accounts` (any spelling; normalized here). */
@@ -90,12 +121,13 @@ export async function loadMatchIndex(
       ORDER BY customer_id, due_date, id`,
     [lookups.keys, lookups.digits, currencies])).rows;
   lap('load referenced items');
-  const customers = await loadCustomerCandidates(tx);
+  const customerIndex = await loadCustomerIndex(tx);
   const learnedAccounts = await loadLearnedAccountsOf(tx,
     payments.flatMap((p) => p.payer.account ?? []));
   lap('load customers');
   const index = buildMatchIndex({
-    customers, openItems: referenced.map((i) => toCandidate(i, terms)), learnedAccounts,
+    customers: [...customerIndex.customersById.values()], customerIndex,
+    openItems: referenced.map((i) => toCandidate(i, terms)), learnedAccounts,
   });
   lap('index customers');
   const customerIds = candidateCustomers(payments, index, config).map(Number);

@@ -6,6 +6,7 @@ import { registerAgingCommands } from './commands/aging.ts';
 import { registerDemoCommands } from './commands/demo.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerCashappCommands } from './commands/cashapp.ts';
+import { registerMatchingCommands } from './commands/matching.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerUserCommands } from './commands/users.ts';
 import { registerCollectionsCommands } from './commands/collections.ts';
@@ -19,6 +20,7 @@ const COMMAND_MODULES: RegisterCommands[] = [
   registerDemoCommands,
   registerImportCommands,
   registerCashappCommands,
+  registerMatchingCommands,
   registerUserCommands,
   registerCollectionsCommands,
   registerAttachmentCommands,

@@ -20,6 +20,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { itemRoutes } from './routes/items.ts';
 import { paymentRoutes } from './routes/payments.ts';
+import { matchingSettingsRoutes } from './routes/matching-settings.ts';
 import { cashappRoutes } from './routes/cashapp.ts';
 import { cardPaymentRoutes } from './routes/card-payments.ts';
 import { collectionsRoutes } from './routes/collections.ts';
@@ -70,6 +71,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   itemRoutes,
   paymentRoutes,
   cashappRoutes,
+  matchingSettingsRoutes,
   cardPaymentRoutes,
   applicationRoutes,
   collectionsRoutes,

@@ -6,7 +6,8 @@
 import { learnedFor, type MatchIndex } from './match-index.ts';
 import type { PaymentReferences } from './references.ts';
 import { customersNamedBy } from './resolve.ts';
-import { nameForm, nameSimilarity } from './similarity.ts';
+import { searchNames } from './name-search.ts';
+import { nameForm } from './similarity.ts';
 import { noisyOr, SCORE } from './scores.ts';
 import type { MatchConfig, PaymentToMatch } from './types.ts';
 
@@ -44,42 +45,35 @@ export interface CustomerRanking {
 
 /** Bank fields that cut names: NACHA company name 16, individual name 22, SWIFT line 35. */
 const TRUNCATING_LENGTHS = new Set([16, 22, 35]);
-const NAME_CANDIDATES_MAX = 200;
-/** Words shared by more names than this do not nominate candidates on their own. */
-const COMMON_WORD_NAMES = 2000;
 
-/** Customers whose name or alias resembles the payer name, best first: [customerId, score]. */
+/** A customer whose name or alias resembles the payer name; `alias` when that was the closer. */
+export interface SimilarName {
+  customerId: string;
+  score: number;
+  alias?: string;
+}
+
+/** Customers whose name or alias resembles the payer name, best first. */
 export function similarNames(
   payerName: string,
   index: MatchIndex,
   config: MatchConfig,
-): [string, number][] {
+): SimilarName[] {
   const payer = nameForm(payerName);
   if (payer.key === '') return [];
   const truncated = TRUNCATING_LENGTHS.has(payerName.length) ||
     TRUNCATING_LENGTHS.has(payerName.trim().length);
-  const votes = new Map<number, number>();
-  const vote = (list: number[] | undefined, w: number) => {
-    if (!list || list.length > COMMON_WORD_NAMES) return;
-    for (const at of list) votes.set(at, (votes.get(at) ?? 0) + w);
-  };
-  for (const at of index.namesByKey.get(payer.key) ?? []) votes.set(at, 1e9);
-  for (const t of payer.tokens) {
-    const w = index.tokenWeight(t);
-    vote(index.namesByToken.get(t), w);
-    if (t.length >= 4) vote(index.namesByPrefix.get(t.slice(0, 4)), w / 2);
-  }
-  const nominated = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, NAME_CANDIDATES_MAX);
-  const best = new Map<string, number>();
-  for (const [at] of nominated) {
-    const entry = index.names[at]!;
-    const score = nameSimilarity(payer, entry.form, index.tokenWeight, truncated);
-    if (score >= config.fuzzy.nameWeak && score > (best.get(entry.customerId) ?? 0)) {
-      best.set(entry.customerId, score);
+  const search = index.nameSearch;
+  const best = new Map<string, SimilarName>();
+  for (const { at, score } of searchNames(search, payer, truncated, config.fuzzy.nameWeak)) {
+    const entry = search.names[at]!;
+    if (score > (best.get(entry.customerId)?.score ?? 0)) {
+      best.set(entry.customerId, { customerId: entry.customerId, score,
+        ...(entry.alias ? { alias: entry.text } : {}) });
     }
   }
-  return [...best.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...best.values()]
+    .sort((a, b) => b.score - a.score || a.customerId.localeCompare(b.customerId));
 }
 
 /** Name evidence, computed once per payer name and batch (it does not depend on the items). */
@@ -97,8 +91,8 @@ function nameEvidenceOf(raw: string, index: MatchIndex, config: MatchConfig): Cu
   const similar = similarNames(raw, index, config).slice(0, 3);
   const [first, second] = similar;
   if (!first) return [];
-  const margin = first[1] - (second?.[1] ?? 0);
-  return similar.map(([customerId, score], k): CustomerEvidence => {
+  const margin = first.score - (second?.score ?? 0);
+  return similar.map(({ customerId, score, alias }, k): CustomerEvidence => {
     const clear = k === 0 && margin >= 0.08;
     const confidence = !clear ? (score >= config.fuzzy.nameStrong ? SCORE.nameAmbiguous : 0)
       : score === 1 ? SCORE.nameExact : score >= config.fuzzy.nameStrong ? SCORE.nameStrong
@@ -107,6 +101,7 @@ function nameEvidenceOf(raw: string, index: MatchIndex, config: MatchConfig): Cu
     return {
       customerId, kind: 'payer_name', confidence,
       reason: `payer name "${name}" ${score === 1 ? 'matches' : `resembles (${pct}%)`} ` +
+        (alias === undefined ? '' : `"${alias}", an alias of `) +
         `${index.customersById.get(customerId)?.name ?? customerId}` +
         (clear ? '' : ' (as closely as another customer)'),
     };
@@ -173,36 +168,61 @@ function referenceEvidence(refs: PaymentReferences, payment: PaymentToMatch, ind
   }));
 }
 
+/** What one piece of evidence for another customer takes away (0 or less: nothing). */
+function penaltyOf(e: CustomerEvidence): number {
+  if (e.kind === 'shared_account') return 0;
+  return e.kind === 'payer_name' ? e.confidence - 65 : 0.75 * (e.confidence - 40);
+}
+
+interface Penalty {
+  points: number;
+  why: string | undefined;
+}
+
 /**
- * How much evidence for other customers takes away from `id`'s confidence. References that the
- * chosen items explain (`explained`: a number one digit off another customer's invoice that
- * resolved, with the amount, to this customer's) do not count against it.
+ * How much evidence for other customers takes away from `id`'s confidence: the strongest such
+ * piece. References that the chosen items explain (`explained`: a number one digit off another
+ * customer's invoice that resolved, with the amount, to this customer's) do not count against it.
  */
 function conflictPenalty(id: string, all: CustomerEvidence[], explained: ReadonlySet<string>) {
   let points = 0;
   let why: string | undefined;
   for (const e of all) {
-    if (e.customerId === id || e.kind === 'shared_account') continue;
+    if (e.customerId === id) continue;
     if (e.refs && e.refs.every((r) => explained.has(r))) continue;
-    const p = e.kind === 'payer_name' ? e.confidence - 65 : 0.75 * (e.confidence - 40);
+    const p = penaltyOf(e);
     if (p > points) [points, why] = [p, e.reason];
   }
   return { points: Math.round(points), why };
 }
 
-/** The confidence that `customerId` paid, from all the evidence, and why. */
-export function assessCustomer(
-  customerId: string,
-  all: CustomerEvidence[],
-  thirdParty: string | null,
-  explained: ReadonlySet<string> = new Set(),
-): { confidence: number; reasons: string[] } {
-  const own = all.filter((e) => e.customerId === customerId);
+/**
+ * `conflictPenalty` with nothing explained, for every customer at once: the strongest piece of
+ * evidence overall, and the strongest of any other customer (the first of equals, as above).
+ */
+function conflictPenalties(all: CustomerEvidence[]): (id: string) => Penalty {
+  let first: CustomerEvidence | undefined;
+  let firstPoints = 0;
+  for (const e of all) {
+    const p = penaltyOf(e);
+    if (p > firstPoints) [first, firstPoints] = [e, p];
+  }
+  let second: CustomerEvidence | undefined;
+  let secondPoints = 0;
+  for (const e of all) {
+    const p = penaltyOf(e);
+    if (e.customerId !== first?.customerId && p > secondPoints) [second, secondPoints] = [e, p];
+  }
+  return (id) => (id !== first?.customerId
+    ? { points: Math.round(firstPoints), why: first?.reason }
+    : { points: Math.round(secondPoints), why: second?.reason });
+}
+
+function assess(own: CustomerEvidence[], penalty: Penalty, thirdParty: string | null) {
   const strongest = new Map<EvidenceKind, number>();
   for (const e of own) strongest.set(e.kind, Math.max(strongest.get(e.kind) ?? 0, e.confidence));
   let confidence = noisyOr(...strongest.values());
   const reasons = own.map((e) => e.reason);
-  const penalty = conflictPenalty(customerId, all, explained);
   if (penalty.points > 0) {
     confidence = Math.max(0, confidence - penalty.points);
     reasons.push(`conflicting evidence: ${penalty.why}`);
@@ -212,6 +232,17 @@ export function assessCustomer(
     reasons.push(`payer "${thirdParty}" matches no customer (a third party?)`);
   }
   return { confidence, reasons };
+}
+
+/** The confidence that `customerId` paid, from all the evidence, and why. */
+export function assessCustomer(
+  customerId: string,
+  all: CustomerEvidence[],
+  thirdParty: string | null,
+  explained: ReadonlySet<string> = new Set(),
+): { confidence: number; reasons: string[] } {
+  return assess(all.filter((e) => e.customerId === customerId),
+    conflictPenalty(customerId, all, explained), thirdParty);
 }
 
 /** Ranks the customers the evidence points at. */
@@ -231,12 +262,20 @@ export function rankCustomers(
   const identifying = structural.some((e) => e.kind !== 'document_reference');
   const payerName = payment.payer.name?.trim() ?? '';
   const thirdParty = payerName !== '' && names.length === 0 && !identifying;
-  const ids = [...new Set(all.map((e) => e.customerId))].filter((id) => index.customersById.has(id));
-  const candidates = ids
-    .map((customerId): RankedCustomer => ({
+  // Grouped once: a payer account shared by hundreds of customers made this quadratic.
+  const byCustomer = new Map<string, CustomerEvidence[]>();
+  for (const e of all) {
+    const list = byCustomer.get(e.customerId);
+    if (list) list.push(e);
+    else byCustomer.set(e.customerId, [e]);
+  }
+  const penalty = conflictPenalties(all);
+  const candidates = [...byCustomer]
+    .filter(([id]) => index.customersById.has(id))
+    .map(([customerId, evidence]): RankedCustomer => ({
       customerId,
-      ...assessCustomer(customerId, all, thirdParty ? payerName : null),
-      evidence: all.filter((e) => e.customerId === customerId),
+      ...assess(evidence, penalty(customerId), thirdParty ? payerName : null),
+      evidence,
     }))
     .sort((a, b) => b.confidence - a.confidence || a.customerId.localeCompare(b.customerId));
   return { candidates, thirdParty, evidence: all };

@@ -7,7 +7,7 @@
 import type { Cents } from '../money.ts';
 import type { CustomerEvidence } from './identify-customer.ts';
 import { accountKey, documentDigits, documentKey, normalizePayerAccount } from './normalize.ts';
-import { nameForm, type NameForm } from './similarity.ts';
+import { buildNameSearch, type NameSearch } from './name-search.ts';
 import type {
   CustomerCandidate, LearnedAccount, LearnedAccounts, MatchProposal, OpenItemCandidate,
 } from './types.ts';
@@ -16,35 +16,36 @@ export interface MatchIndexInput {
   customers: readonly CustomerCandidate[];
   openItems: readonly OpenItemCandidate[];
   learnedAccounts: LearnedAccounts;
+  /**
+   * The customers' index, when the caller keeps one built by `buildCustomerIndex(customers)`
+   * from these same customers (it depends on nothing else): then it is not built again.
+   */
+  customerIndex?: CustomerIndex;
 }
 
-/** A customer name or alias prepared for fuzzy comparison. */
-export interface IndexedName {
-  customerId: string;
-  form: NameForm;
-  alias: boolean;
-}
-
-export interface MatchIndex {
+/**
+ * The part of the index that depends on the customers alone (names, aliases, account numbers,
+ * policies): built once and shared by every batch until a customer changes.
+ */
+export interface CustomerIndex {
   customersById: Map<string, CustomerCandidate>;
   customersByAccount: Map<string, CustomerCandidate[]>;
+  /** Customer names and aliases, for payer names. */
+  nameSearch: NameSearch;
+  /** Payer name -> its name evidence: it depends on the customers only, not on the items. */
+  nameEvidence: Map<string, readonly CustomerEvidence[]>;
+}
+
+export interface MatchIndex extends CustomerIndex {
   itemsById: Map<string, OpenItemCandidate>;
   itemsByCustomer: Map<string, OpenItemCandidate[]>;
   itemsByKey: Map<string, OpenItemCandidate[]>;
   itemsByDigits: Map<string, OpenItemCandidate[]>;
   learnedAccounts: LearnedAccounts;
-  names: IndexedName[];
-  namesByKey: Map<string, number[]>;
-  namesByToken: Map<string, number[]>;
-  namesByPrefix: Map<string, number[]>;
-  /** Inverse document frequency of a name word over all customer names. */
-  tokenWeight: (token: string) => number;
   /** Open amounts after earlier automatic applications in this batch (by item id). */
   consumedOpen: Map<string, Cents>;
   /** Items other payments of the batch propose to pay: oldest-first leaves them alone. */
   reserved: Set<string>;
-  /** Payer name -> its name evidence: it depends on the customers only, not on the items. */
-  nameEvidence: Map<string, readonly CustomerEvidence[]>;
   /** Lazily built: customer id -> amount -> that customer's items open for exactly that amount. */
   amountsByCustomer: Map<string, Map<number, OpenItemCandidate[]>>;
 }
@@ -55,52 +56,39 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function indexNames(customers: readonly CustomerCandidate[], index: MatchIndex): void {
-  const documentFrequency = new Map<string, number>();
+/** The customers' part of the index: account numbers, names and aliases. */
+export function buildCustomerIndex(customers: readonly CustomerCandidate[]): CustomerIndex {
+  const index: CustomerIndex = {
+    customersById: new Map(),
+    customersByAccount: new Map(),
+    nameSearch: buildNameSearch(customers.flatMap((c) => [
+      { customerId: c.id, name: c.name, alias: false },
+      ...c.aliases.map((name) => ({ customerId: c.id, name, alias: true })),
+    ])),
+    nameEvidence: new Map(),
+  };
   for (const c of customers) {
-    const names: [string, boolean][] = [[c.name, false], ...c.aliases.map((a) => [a, true] as [string, boolean])];
-    for (const [name, alias] of names) {
-      const form = nameForm(name);
-      if (form.key === '') continue;
-      const at = index.names.push({ customerId: c.id, form, alias }) - 1;
-      push(index.namesByKey, form.key, at);
-      for (const t of new Set(form.tokens)) {
-        push(index.namesByToken, t, at);
-        if (t.length >= 4) push(index.namesByPrefix, t.slice(0, 4), at);
-        documentFrequency.set(t, (documentFrequency.get(t) ?? 0) + 1);
-      }
-    }
+    index.customersById.set(c.id, c);
+    push(index.customersByAccount, accountKey(c.accountNumber), c);
   }
-  const total = Math.max(1, index.names.length);
-  index.tokenWeight = (t) => Math.log(1 + total / ((documentFrequency.get(t) ?? 0) + 1));
+  return index;
 }
 
 /** Builds the batch index. Items in another currency may be included; lookups filter them. */
 export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
+  const customers = input.customerIndex ?? buildCustomerIndex(input.customers);
   const index: MatchIndex = {
-    customersById: new Map(),
-    customersByAccount: new Map(),
+    ...customers,
     itemsById: new Map(),
     itemsByCustomer: new Map(),
     itemsByKey: new Map(),
     itemsByDigits: new Map(),
     learnedAccounts: input.learnedAccounts,
-    names: [],
-    namesByKey: new Map(),
-    namesByToken: new Map(),
-    namesByPrefix: new Map(),
-    tokenWeight: () => 1,
     consumedOpen: new Map(),
     reserved: new Set(),
-    nameEvidence: new Map(),
     amountsByCustomer: new Map(),
   };
-  for (const c of input.customers) {
-    index.customersById.set(c.id, c);
-    push(index.customersByAccount, accountKey(c.accountNumber), c);
-  }
   addOpenItems(index, input.openItems);
-  indexNames(input.customers, index);
   return index;
 }
 
