@@ -4,7 +4,9 @@
  * fresh schema on PostgreSQL and once into a PGlite database in a temporary directory. Each target
  * runs in its own child process, so its peak RSS is its own. Prints rows/s, wall time and RSS.
  *
- *   npx tsx bench/import.ts [--rows N] [--customers N] [--target pg|pglite|both]
+ *   npx tsx bench/import.ts [--rows N] [--customers N] [--target pg|pglite|both] [--profile]
+ *
+ * --profile also prints the wall time of each statement of the invoices import (where it goes).
  *
  * PostgreSQL: DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; the schema
  * bench_import_<random> is dropped at the end.
@@ -23,6 +25,7 @@ import { addDays } from '../src/domain/dates.ts';
 import { formatAmount } from '../src/domain/money.ts';
 import { openTabularFile } from '../src/formats/tabular.ts';
 import { runImport, type ImportKind } from '../src/ledger/import.ts';
+import { StatementTimes, timedDb } from './lib/timed-db.ts';
 
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const TERMS = ['NET30', 'NET30', 'NET45', '2/10NET30', 'NET10EOM', 'NET60'];
@@ -31,17 +34,23 @@ interface Args {
   rows: number;
   customers: number;
   target: 'pg' | 'pglite' | 'both';
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: 1_000_000, customers: 50_000, target: 'both' };
+  const args: Args = { rows: 1_000_000, customers: 50_000, target: 'both', profile: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--rows') args.rows = wholeNumber(value, flag);
+    if (flag === '--profile') {
+      args.profile = true;
+      i -= 1;
+    } else if (flag === '--rows') args.rows = wholeNumber(value, flag);
     else if (flag === '--customers') args.customers = wholeNumber(value, flag);
     else if (flag === '--target' && ['pg', 'pglite', 'both'].includes(value)) {
       args.target = value as Args['target'];
-    } else throw new Error(`usage: bench/import.ts [--rows N] [--customers N] [--target ...]`);
+    } else {
+      throw new Error('usage: bench/import.ts [--rows N] [--customers N] [--target ...] [--profile]');
+    }
   }
   args.customers = Math.min(args.customers, Math.max(1, args.rows));
   return args;
@@ -111,6 +120,8 @@ export interface BenchFigures {
   customers: { rows: number; seconds: number };
   invoices: { rows: number; seconds: number; bytes: number };
   peakRssMb: number;
+  /** With --profile: the invoices import's statements, slowest first. */
+  statements?: string[];
 }
 
 async function importTimed(
@@ -129,7 +140,9 @@ async function importTimed(
 }
 
 /** Child process: imports both files into one target and reports its figures. */
-async function runTarget(target: 'pg' | 'pglite', dir: string): Promise<BenchFigures> {
+async function runTarget(
+  target: 'pg' | 'pglite', dir: string, profile: boolean,
+): Promise<BenchFigures> {
   const schema = `bench_import_${randomBytes(4).toString('hex')}`;
   const db = target === 'pg'
     ? await openDb({ url: PG_URL, schema, poolMax: 2 })
@@ -137,13 +150,16 @@ async function runTarget(target: 'pg' | 'pglite', dir: string): Promise<BenchFig
   try {
     await migrate(db);
     const customers = await importTimed(db, 'customers', join(dir, 'customers.csv'));
-    const invoices = await importTimed(db, 'invoices', join(dir, 'invoices.csv'));
+    const times = new StatementTimes();
+    const invoices = await importTimed(profile ? timedDb(db, times) : db, 'invoices',
+      join(dir, 'invoices.csv'));
     const count = await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM documents');
     if (count.rows[0]!.n !== invoices.rows) throw new Error('document count differs');
     return {
       target: target === 'pg' ? 'PostgreSQL' : 'PGlite', customers,
       invoices: { ...invoices, bytes: statSync(join(dir, 'invoices.csv')).size },
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...(profile ? { statements: times.lines() } : {}),
     };
   } finally {
     if (target === 'pg') await db.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -151,9 +167,12 @@ async function runTarget(target: 'pg' | 'pglite', dir: string): Promise<BenchFig
   }
 }
 
-function runChild(target: 'pg' | 'pglite', dir: string): Promise<BenchFigures> {
+function runChild(
+  target: 'pg' | 'pglite', dir: string, profile: boolean,
+): Promise<BenchFigures> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--child', target, dir], {
+    const child = fork(fileURLToPath(import.meta.url),
+      ['--child', target, dir, ...(profile ? ['--profile'] : [])], {
       execArgv: process.execArgv,
     });
     let figures: BenchFigures | undefined;
@@ -175,13 +194,16 @@ function report(f: BenchFigures): string {
       + `(${(f.invoices.bytes / 1e6).toFixed(0)} MB) in ${f.invoices.seconds.toFixed(1)} s `
       + `(${rate(f.invoices)} rows/s)`,
     `  peak RSS  ${f.peakRssMb} MB`,
+    ...(f.statements ? ['  invoices import, wall time by statement:',
+      ...f.statements.map((l) => `  ${l}`)] : []),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    const figures = await runTarget(argv[1] as 'pg' | 'pglite', argv[2]!);
+    const figures = await runTarget(argv[1] as 'pg' | 'pglite', argv[2]!,
+      argv.includes('--profile'));
     process.send!(figures);
     return;
   }
@@ -199,7 +221,7 @@ async function main(): Promise<void> {
       + `${args.rows.toLocaleString('en-US')} invoices in `
       + `${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
     const targets = args.target === 'both' ? ['pg', 'pglite'] as const : [args.target];
-    for (const target of targets) console.log(report(await runChild(target, dir)));
+    for (const target of targets) console.log(report(await runChild(target, dir, args.profile)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
