@@ -10,6 +10,8 @@ import { registerMatchingCommands } from './commands/matching.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerUserCommands } from './commands/users.ts';
 import { registerCollectionsCommands } from './commands/collections.ts';
+import { registerCollectionsReportCommands } from './commands/collections-reports.ts';
+import { registerJobCommands } from './commands/jobs.ts';
 import { registerAttachmentCommands } from './commands/attachments.ts';
 
 /** Every command module; each adds its own subcommands. */
@@ -23,6 +25,8 @@ const COMMAND_MODULES: RegisterCommands[] = [
   registerMatchingCommands,
   registerUserCommands,
   registerCollectionsCommands,
+  registerCollectionsReportCommands,
+  registerJobCommands,
   registerAttachmentCommands,
   registerServeCommands,
 ];

@@ -99,7 +99,7 @@ function htmlSection(x: Section): string {
     + `<thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-/** The digest's subject and bodies, for `salesRep` as of `asOf`, covering what came after `sinceOn`. */
+/** The digest's subject and bodies for `salesRep` as of `asOf`: what came after `sinceOn`. */
 export function renderDigest(
   s: DigestSections, to: { salesRep: string; asOf: IsoDate; sinceOn: IsoDate },
   companyName: string,

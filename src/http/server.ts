@@ -24,6 +24,8 @@ import { matchingSettingsRoutes } from './routes/matching-settings.ts';
 import { cashappRoutes } from './routes/cashapp.ts';
 import { cardPaymentRoutes } from './routes/card-payments.ts';
 import { collectionsRoutes } from './routes/collections.ts';
+import { collectionsReportRoutes } from './routes/collections-reports.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { collectionsQueueRoutes } from './routes/collections-queues.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -75,6 +77,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   cardPaymentRoutes,
   applicationRoutes,
   collectionsRoutes,
+  collectionsReportRoutes,
+  jobRoutes,
   attachmentRoutes,
   collectionsQueueRoutes,
   agingRoutes,

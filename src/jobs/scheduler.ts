@@ -6,8 +6,8 @@ import { ATTEMPTS_MAX, runJob, type JobDeps } from './run-job.ts';
 import { dueSlot } from './schedule.ts';
 
 // The in-process scheduler `arc serve` / `arc start` run: every minute it looks at each job's
-// latest due slot, in JOBS order, and runs it unless it already ran. Instances coordinate only through the
-// database (job_runs), so any number of them may tick at once: each slot runs once.
+// latest due slot, in JOBS order, and runs it unless it already ran. Instances coordinate only
+// through the database (job_runs), so any number of them may tick at once: each slot runs once.
 
 export interface TickReport {
   job: string;

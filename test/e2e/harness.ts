@@ -57,8 +57,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'arc-e2e-data-'));
+  // No scheduled jobs (a dunning run at start would change what the tests see), unless asked.
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1',
-    ARC_DATA_DIR: dataDir, NO_COLOR: '1', ...extraEnv };
+    ARC_DATA_DIR: dataDir, NO_COLOR: '1', ARC_JOBS: 'off', ...extraEnv };
   // A fresh embedded database, also on CI's PostgreSQL pass.
   delete env.DATABASE_URL;
   delete env.ARC_SCHEMA;

@@ -4,6 +4,7 @@ import { Empty } from './components/ui.tsx';
 import { AdminPage } from './pages/admin.tsx';
 import { AgingPage } from './pages/aging.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { canSuperviseCollections, CollectionsReportsPage } from './pages/collections-reports.tsx';
 import { CustomerAccountPage } from './pages/customer-account.tsx';
 import { CustomersPage } from './pages/customers.tsx';
 import { HomePage } from './pages/home.tsx';
@@ -52,6 +53,8 @@ function SignedIn() {
           <Route path="payments/:id/apply" element={<ApplyPaymentPage />} />
           <Route path="research" element={<ResearchPage />} />
           <Route path="worklist" element={<Only allow={canCollect}><WorklistPage /></Only>} />
+          <Route path="reports/collections" element={<Only allow={canSuperviseCollections}>
+            <CollectionsReportsPage /></Only>} />
           <Route path="admin" element={<Only allow={canAdminister}><AdminPage /></Only>} />
           <Route path="audit" element={<Only allow={canReadAudit}><AuditPage /></Only>} />
           <Route path="*" element={<NotFound />} />

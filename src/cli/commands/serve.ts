@@ -3,6 +3,8 @@ import { createDemoUsers, DEMO_PASSWORD, type DemoLogin } from '../../auth/creat
 import { seedIfEmpty } from '../../demo/seed.ts';
 import { ensureWebBuilt } from '../../http/build-web.ts';
 import { buildServer } from '../../http/server.ts';
+import type { JobsConfig } from '../../jobs/config.ts';
+import { createScheduler } from '../../jobs/scheduler.ts';
 
 // `arc serve`: the HTTP server on the configured database (migrated first).
 // `arc start` (what `npm start` runs): the same, after filling an empty database with the demo
@@ -54,6 +56,10 @@ async function serve(ctx: CliContext, o: { demo: boolean; json?: boolean }): Pro
     db, config: ctx.config, clock: { now: () => new Date() }, logger: true,
   });
   await app.listen({ port: ctx.config.port, host: ctx.config.host });
+  // Scheduled jobs (src/jobs/): each slot runs once across every instance on this database.
+  const scheduler = createScheduler({ db, mail: ctx.config.mail, jobs: ctx.config.jobs,
+    clock: { now: () => new Date() }, log: (message, fields) => app.log.error(fields, message) });
+  scheduler.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.port;
   const url = `http://${ctx.config.host.includes(':') ? `[${ctx.config.host}]`
@@ -64,6 +70,7 @@ async function serve(ctx: CliContext, o: { demo: boolean; json?: boolean }): Pro
     `ARC is running at ${url} (${db.kind}); API reference at ${url}/api/docs`,
     loginsText(logins),
     users.rows.length === 0 ? 'No users yet: add one with `arc user add NAME --role admin`.' : '',
+    jobsText(ctx.config.jobs),
   ].filter(Boolean).join('\n'));
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -74,5 +81,14 @@ async function serve(ctx: CliContext, o: { demo: boolean; json?: boolean }): Pro
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await scheduler.stop();
   await app.close();
+}
+
+function jobsText(jobs: JobsConfig): string {
+  if (!jobs.enabled) return 'Scheduled jobs are off here (ARC_JOBS=off).';
+  const two = (n: number) => String(n).padStart(2, '0');
+  const digest = jobs.digest === 'weekly' ? 'weekly (Mondays)' : jobs.digest;
+  return `Scheduled jobs: promise evaluation and dunning daily at ${two(jobs.at.hour)}:`
+    + `${two(jobs.at.minute)} UTC, the sales-rep digest ${digest}; \`arc jobs list\` shows runs.`;
 }

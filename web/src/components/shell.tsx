@@ -5,6 +5,7 @@ import { isTypingTarget } from '../hooks.ts';
 import { roleLabel } from '../format.ts';
 import { canAdminister, canReadAudit } from '../roles.ts';
 import { canCollect } from '../pages/worklist.tsx';
+import { canSuperviseCollections } from '../pages/collections-reports.tsx';
 import { useSession } from '../session.tsx';
 import { Dialog } from './dialog.tsx';
 
@@ -97,6 +98,7 @@ export function Shell({ children }: { children: ReactNode }) {
   ];
   const researches = ['admin', 'ar_manager', 'cash_application'].includes(user.role);
   if (canCollect(user.role)) nav.splice(1, 0, ['/worklist', 'Worklist']);
+  if (canSuperviseCollections(user.role)) nav.push(['/reports/collections', 'Reports']);
   if (researches) nav.push(['/research', 'Research']);
   if (canAdminister(user.role)) nav.push(['/admin', 'Admin']);
   if (canReadAudit(user.role)) nav.push(['/audit', 'Audit']);
