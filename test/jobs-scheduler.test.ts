@@ -240,6 +240,60 @@ describe('the real jobs through two schedulers', () => {
   });
 });
 
+describe('arc jobs and /api/v1/jobs', () => {
+  async function arc(...args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const sink = (append: (t: string) => void) =>
+      ({ write: (t: string) => { append(t); return true; } }) as unknown as NodeJS.WritableStream;
+    const ctx: CliContext = { config, db: async () => db, actor: { ...actor, name: 'cli:ops' },
+      today: '2026-11-20', stdout: sink((t) => { stdout += t; }),
+      stderr: sink((t) => { stderr += t; }), close: async () => undefined };
+    return { code: await main(['node', 'arc', ...args], ctx), stdout, stderr };
+  }
+
+  it('lists the runs and runs a job by hand, once per slot', async () => {
+    const list = await arc('jobs', 'list', '--job', 'dunning', '--json');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).items).toMatchObject([{ job: 'dunning', slot: '2026-11-20',
+      status: 'succeeded', attempts: 1, startedBy: expect.stringMatching(/^(a|b)$/) }]);
+    expect((await arc('jobs', 'list')).stdout).toMatch(
+      /^sales_rep_digest\s+2026-W47\s+succeeded\s+attempt 1/m);
+    const done = await arc('jobs', 'run', 'evaluate_promises');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('evaluate_promises 2026-11-20 did not run: it already ran');
+    const again = await arc('jobs', 'run', 'evaluate_promises', '--slot', 'by-hand-1', '--json');
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ran: true, run: { slot: 'by-hand-1',
+      status: 'succeeded', startedBy: 'cli:ops', result: { ran: false } } });
+    const unknown = await arc('jobs', 'run', 'nightly_everything');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('job_not_found');
+    expect((await arc('jobs', 'list', '--status', 'sideways')).code).toBe(2);
+  });
+
+  it('shows managers the runs over HTTP and runs one now', async () => {
+    const http = await serverWithSmtp();
+    try {
+      const runs = await http.call('GET', '/api/v1/jobs/runs?job=sales_rep_digest');
+      expect(runs.statusCode).toBe(200);
+      expect(runs.json().items).toMatchObject([{ job: 'sales_rep_digest', slot: '2026-W47',
+        status: 'succeeded', result: { sent: 1, failed: 0 } }]);
+      const now = await http.call('POST', '/api/v1/jobs/dunning/runs', {});
+      expect(now.statusCode).toBe(200);
+      expect(now.json()).toMatchObject({ ran: false, run: { slot: '2026-11-20',
+        status: 'succeeded' } });
+      const byHand = await http.call('POST', '/api/v1/jobs/dunning/runs', { slot: 'again-1' });
+      expect(byHand.statusCode).toBe(201);
+      // Today's dunning was run by the scheduler: this run leaves it to them and sends nothing.
+      expect(byHand.json().run).toMatchObject({ status: 'succeeded', result: { run: null,
+        ranBy: { startedBy: 'scheduler' }, delivered: { emailed: 0 } } });
+    } finally {
+      await http.close();
+    }
+  });
+});
+
 /** The HTTP server on this database with SMTP configured, called as an AR manager's token. */
 async function serverWithSmtp(): Promise<{ close(): Promise<void>;
   call(method: string, url: string, body?: unknown): Promise<LightMyRequestResponse> }> {
