@@ -18,9 +18,11 @@ export interface EscalationEntry {
   createdByName: string | null;
   createdAt: string;
   acknowledgedBy: string | null;
+  acknowledgedByName: string | null;
   acknowledgedAt: string | null;
   acknowledgeNote: string | null;
   resolvedBy: string | null;
+  resolvedByName: string | null;
   resolvedAt: string | null;
   resolutionNote: string | null;
 }
@@ -43,11 +45,14 @@ export const ESCALATION_COLUMNS = `e.id, e.customer_id AS "customerId",
   u.display_name AS "createdByName", e.created_at AS "createdAt",
   e.acknowledged_by AS "acknowledgedBy", e.acknowledged_at AS "acknowledgedAt",
   e.acknowledge_note AS "acknowledgeNote", e.resolved_by AS "resolvedBy",
+  ua.display_name AS "acknowledgedByName", ur.display_name AS "resolvedByName",
   e.resolved_at AS "resolvedAt", e.resolution_note AS "resolutionNote"`;
 
 export const ESCALATION_FROM = `escalations e JOIN customers c ON c.id = e.customer_id
   LEFT JOIN customer_summary s ON s.customer_id = e.customer_id
-  LEFT JOIN users u ON u.username = e.created_by`;
+  LEFT JOIN users u ON u.username = e.created_by
+  LEFT JOIN users ua ON ua.username = e.acknowledged_by
+  LEFT JOIN users ur ON ur.username = e.resolved_by`;
 
 type Row = Omit<EscalationEntry, 'stage'> & { status: 'open' | 'closed' };
 

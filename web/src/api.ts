@@ -333,7 +333,7 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   query?: object;
   body?: unknown;
   signal?: AbortSignal;
@@ -354,7 +354,9 @@ async function readProblem(res: Response): Promise<Partial<Problem>> {
   }
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: string, path: string, opts: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   const unsafe = method !== 'GET' && method !== 'HEAD';

@@ -5,6 +5,16 @@ import { AdminPage } from './pages/admin.tsx';
 import { AgingPage } from './pages/aging.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { canSuperviseCollections, CollectionsReportsPage } from './pages/collections-reports.tsx';
+import { CollectionsAgencyPage } from './pages/collections-agency.tsx';
+import { CollectionsApprovalsPage } from './pages/collections-approvals.tsx';
+import {
+  canSupervise, canWorkAccounts, CollectionsHome,
+} from './pages/collections-area.tsx';
+import { CollectionsDisputePage } from './pages/collections-dispute.tsx';
+import { CollectionsDisputesPage } from './pages/collections-disputes.tsx';
+import { CollectionsDunningPage } from './pages/collections-dunning.tsx';
+import { CollectionsEscalationsPage } from './pages/collections-escalations.tsx';
+import { CollectionsWriteOffsPage } from './pages/collections-write-offs.tsx';
 import { CustomerAccountPage } from './pages/customer-account.tsx';
 import { CustomersPage } from './pages/customers.tsx';
 import { HomePage } from './pages/home.tsx';
@@ -53,6 +63,19 @@ function SignedIn() {
           <Route path="payments/:id/apply" element={<ApplyPaymentPage />} />
           <Route path="research" element={<ResearchPage />} />
           <Route path="worklist" element={<Only allow={canCollect}><WorklistPage /></Only>} />
+          <Route path="collections" element={<CollectionsHome />} />
+          <Route path="collections/disputes" element={<CollectionsDisputesPage />} />
+          <Route path="collections/disputes/:id" element={<CollectionsDisputePage />} />
+          <Route path="collections/approvals"
+            element={<Only allow={canSupervise}><CollectionsApprovalsPage /></Only>} />
+          <Route path="collections/escalations"
+            element={<Only allow={canWorkAccounts}><CollectionsEscalationsPage /></Only>} />
+          <Route path="collections/write-offs"
+            element={<Only allow={canWorkAccounts}><CollectionsWriteOffsPage /></Only>} />
+          <Route path="collections/agency"
+            element={<Only allow={canSupervise}><CollectionsAgencyPage /></Only>} />
+          <Route path="collections/dunning"
+            element={<Only allow={canSupervise}><CollectionsDunningPage /></Only>} />
           <Route path="reports/collections" element={<Only allow={canSuperviseCollections}>
             <CollectionsReportsPage /></Only>} />
           <Route path="admin" element={<Only allow={canAdminister}><AdminPage /></Only>} />

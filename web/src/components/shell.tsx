@@ -6,6 +6,7 @@ import { roleLabel } from '../format.ts';
 import { canAdminister, canReadAudit } from '../roles.ts';
 import { canCollect } from '../pages/worklist.tsx';
 import { canSuperviseCollections } from '../pages/collections-reports.tsx';
+import { canSeeCollections } from '../pages/collections-area.tsx';
 import { useSession } from '../session.tsx';
 import { Dialog } from './dialog.tsx';
 
@@ -98,6 +99,10 @@ export function Shell({ children }: { children: ReactNode }) {
   ];
   const researches = ['admin', 'ar_manager', 'cash_application'].includes(user.role);
   if (canCollect(user.role)) nav.splice(1, 0, ['/worklist', 'Worklist']);
+  // Before Customers: the queues sit beside the worklist.
+  if (canSeeCollections(user.role)) {
+    nav.splice(nav.length - 3, 0, ['/collections', 'Collections']);
+  }
   if (canSuperviseCollections(user.role)) nav.push(['/reports/collections', 'Reports']);
   if (researches) nav.push(['/research', 'Research']);
   if (canAdminister(user.role)) nav.push(['/admin', 'Admin']);
