@@ -69,11 +69,15 @@ function Cell({ kind, value, strong }: { kind: Kind; value: Value; strong?: bool
 }
 
 const numeric = (kind: Kind) => kind !== 'text' && kind !== 'date';
+const HEADER_STYLE = { whiteSpace: 'normal', verticalAlign: 'bottom' } as const;
 
 function ReportTable({ report }: { report: Report }) {
   if (report.rows.length === 0) return <Empty>Nothing in this period.</Empty>;
+  // Headers may wrap ("Requested / amount"): a report of a dozen columns then fits the page.
   const head = (children: ReactNode, kind: Kind, key: string) => (
-    <th key={key} className={numeric(kind) ? 'num' : undefined}>{children}</th>);
+    <th key={key} className={numeric(kind) ? 'num' : undefined} style={HEADER_STYLE}>
+      {children}
+    </th>);
   return (
     <table className="grid sticky" data-testid="report-table">
       <thead>
@@ -131,7 +135,7 @@ export function CollectionsReportsPage() {
         {data ? (
           <span className="muted">
             <DateText value={data.from} /> to <DateText value={data.to} /> ·{' '}
-            {formatCount(data.rows.length)} rows
+            {formatCount(data.rows.length)} {data.rows.length === 1 ? 'row' : 'rows'}
           </span>
         ) : null}
       </div>
