@@ -252,17 +252,21 @@ function customerSums(debit: string, credit: string, from: string, bucketCount: 
 }
 
 /**
- * The items on one side (`debit_id` or `credit_id`) of applications effective after $1, with
- * their open amount now and as of $1. A document is only ever on one side. Grouping by the
- * column itself (not a union of both) lets the planner estimate the rows from its statistics.
+ * What the applications effective after $1 changed, one row per application and side: an
+ * application took `amount` off its debit's open amount and added it to its credit's (negative)
+ * one, so as of $1 the debit had `amount` more open (in the bucket of its date `from`) and the
+ * credit `amount` more unapplied. Only items dated on or before $1 in currency $2 count.
  */
-function touchedSql(side: 'debit_id' | 'credit_id', from: string): string {
-  // An application reduces what a debit has open and what a credit has open (negative) alike.
-  const undo = side === 'debit_id' ? '+' : '-';
-  return `SELECT d.customer_id, d.${from}, d.open_cents AS now, d.open_cents ${undo} l.delta AS was
-      FROM (SELECT ${side} AS id, sum(amount_cents)::bigint AS delta FROM applications
-        WHERE applied_on > $1::date GROUP BY ${side}) l
-      JOIN documents d ON d.id = l.id
+function laterApplicationsSql(from: string): string {
+  // Both sides in one list, joined to the documents once (one scan of them, not one per side).
+  return `SELECT d.customer_id, d.${from},
+        CASE WHEN x.debit THEN x.amount ELSE 0 END AS debit_delta,
+        CASE WHEN x.debit THEN 0 ELSE -x.amount END AS credit_delta
+      FROM (SELECT debit_id AS id, amount_cents AS amount, true AS debit FROM applications
+          WHERE applied_on > $1::date
+        UNION ALL
+        SELECT credit_id, amount_cents, false FROM applications WHERE applied_on > $1::date) x
+      JOIN documents d ON d.id = x.id
       WHERE d.document_date <= $1::date AND d.currency = $2::char(3)`;
 }
 
@@ -272,11 +276,15 @@ function touchedSql(side: 'debit_id' | 'credit_id', from: string): string {
  *
  * The summary is linear in the items' open amounts, so it is computed in two parts:
  * - `current`: every item open now and dated on or before $1, as it stands now. This is one
- *   parallel index-only scan of the open-items index, grouped by customer without a sort.
- * - `correction`: for each item touched by applications effective after $1 (none for an aging as
- *   of today), its amount as of $1 minus its amount now (which `current` counted, if open now).
- * Their sum per customer is the aging as of $1; `n` counts the items open as of $1, so a customer
- * whose items were all settled by then has no row.
+ *   parallel index-only scan of the open-items index, grouped by customer without a sort (or,
+ *   `source` 'summary', the customers' summaries: see currentFromSummaries).
+ * - `correction`: what the applications effective after $1 (none for an aging as of today) took
+ *   off or added, application by application (laterApplicationsSql): a debit's open amount is
+ *   never negative and a credit's never positive, so each item's amount as of $1 minus its amount
+ *   now is the sum of its later applications, with no need to group them by item first.
+ * Their sum per customer is the aging as of $1. A customer has a row when it had an item open as
+ * of $1: an open debit adds a positive amount to its bucket and an open credit a negative one to
+ * unapplied, so that is exactly when some bucket or unapplied is not zero.
  */
 export function buildAgingSql(
   by: AgingGrouping, basis: AgingBasis, bucketCount: number, source: 'items' | 'summary' = 'items',
@@ -290,19 +298,17 @@ export function buildAgingSql(
   const summary = `WITH
   ${source === 'items' ? currentFromItems(from, bucketCount) : currentFromSummaries(bucketCount)},
   correction AS (
-    SELECT coalesce(customer_id, 0) AS cid, sum(sign(abs(was)) - sign(abs(now)))::bigint AS n,
-    ${customerSums('greatest(was, 0) - greatest(now, 0)', 'least(was, 0) - least(now, 0)', from,
-    bucketCount)}
-    FROM (${touchedSql('debit_id', from)}
-      UNION ALL
-      ${touchedSql('credit_id', from)}) t
+    SELECT coalesce(customer_id, 0) AS cid,
+    ${customerSums('debit_delta', 'credit_delta', from, bucketCount)}
+    FROM (${laterApplicationsSql(from)}) t
     GROUP BY 1),
-  per_customer AS (
+  combined AS (
     SELECT coalesce(a.cid, b.cid) AS cid,
       ${sums.map((s) => `coalesce(a.${s}, 0) + coalesce(b.${s}, 0) AS ${s}`).join(',\n      ')}
-    FROM current a FULL JOIN correction b ON b.cid = a.cid
-    WHERE coalesce(a.n, 0) + coalesce(b.n, 0) > 0${source === 'items' ? '' : `
-      AND (SELECT ok FROM fresh)`})
+    FROM current a FULL JOIN correction b ON b.cid = a.cid),
+  per_customer AS (
+    SELECT * FROM combined WHERE (${sums.map((s) => `${s} <> 0`).join(' OR ')})${
+      source === 'items' ? '' : ' AND (SELECT ok FROM fresh)'})
   ${groupedSelect(by, bucketCount)}`;
   const detail = `WITH ${openItemsSql(basis, true)}
   SELECT ${group.key} AS key, a.id, a.number, a.type, a.document_date, a.due_date, a.age,
@@ -354,7 +360,7 @@ export function summaryAnswers(basis: AgingBasis, thresholds: readonly number[])
 /** `current` from the items: every item open now and dated on or before $1, as it stands now. */
 function currentFromItems(from: string, bucketCount: number): string {
   return `current AS (
-    SELECT coalesce(customer_id, 0) AS cid, count(*)::bigint AS n,
+    SELECT coalesce(customer_id, 0) AS cid,
     ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount)}
     FROM documents
     WHERE open_cents <> 0 AND document_date <= $1::date AND currency = $2::char(3)
@@ -375,11 +381,11 @@ function currentFromSummaries(bucketCount: number): string {
   const kept = bucketColumns(bucketCount).map((a) => `aging_${a} AS ${a}`).join(', ');
   return `fresh AS (SELECT summary_date() = $1::date AND base_currency() = $2::char(3) AS ok),
   current AS (
-    SELECT customer_id AS cid, aging_items::bigint AS n, aging_unapplied_cents AS unapplied,
+    SELECT customer_id AS cid, aging_unapplied_cents AS unapplied,
       ${kept}
     FROM customer_summary WHERE aging_items > 0 AND (SELECT ok FROM fresh)
     UNION ALL
-    SELECT 0, count(*)::bigint,
+    SELECT 0,
     ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', 'due_date', bucketCount)}
     FROM documents
     WHERE customer_id IS NULL AND open_cents <> 0 AND document_date <= $1::date
