@@ -22,6 +22,11 @@ export interface QueueItem {
   customerAccount: string | null;
   customerName: string | null;
   state: string;
+  /**
+   * Why the payment waits, in a few words, when there is no suggestion to apply: left on
+   * account, the rest of an overpayment, no customer found, no open item fits, not matched yet.
+   */
+  explanation: string | null;
   suggestion: (Omit<StoredProposal, 'allocations'> & {
     /** The customer the suggestion is for: account number and name. */
     customer: { accountNumber: string; name: string } | null;
@@ -75,6 +80,7 @@ export async function listResearchQueue(
     ageDays: Math.max(0, daysBetween(row.receivedOn, asOf)),
     amount: formatAmount(amountCents),
     unapplied: formatAmount(row.unappliedCents),
+    explanation: queueExplanation({ ...row, amountCents, proposal }),
     suggestion: proposal ? {
       ...proposal,
       customer: proposal.customerId === null ? null : customers.get(proposal.customerId) ?? null,
@@ -92,6 +98,40 @@ export async function listResearchQueue(
       amount: formatAmount(inBucket.reduce((s, x) => s + x.unappliedCents, 0)) };
   });
   return { items, byAge };
+}
+
+/** The facts queueExplanation reads. */
+export interface ExplanationFacts {
+  state: string;
+  amountCents: number;
+  unappliedCents: number;
+  customerAccount: string | null;
+  proposal: Pick<StoredProposal, 'customerId' | 'reasons' | 'allocations'> | null;
+}
+
+/**
+ * Why a payment without a suggestion to apply waits in the queue, for the clerk: the clerk's
+ * own decision first, then what the ledger shows (part applied, no customer), then the
+ * engine's last reason, else that matching never ran on it (posted by hand or a CSV import).
+ */
+export function queueExplanation(f: ExplanationFacts): string | null {
+  if (f.proposal && f.proposal.allocations.length > 0) return null;
+  if (f.state === 'on_account') return 'left on account';
+  if (f.state === 'unidentified') return 'marked unidentified: customer unknown';
+  if (f.unappliedCents < f.amountCents) {
+    return `overpayment: ${formatAmount(f.amountCents - f.unappliedCents, 2, true)} of `
+      + `${formatAmount(f.amountCents, 2, true)} applied, the rest has no open item to pay`;
+  }
+  if (!f.proposal) {
+    return f.customerAccount === null
+      ? 'customer unknown, not matched yet (posted by hand or by import)'
+      : 'not matched yet (posted by hand or by import)';
+  }
+  if (f.customerAccount === null && f.proposal.customerId === null) {
+    return 'customer unknown: no account, payer account, invoice number or name matches';
+  }
+  // The engine's last reason says what failed: "no open item or combination fits 1,750.00".
+  return f.proposal.reasons.at(-1) ?? 'no open item matches';
 }
 
 async function documentNumbers(tx: Queryable, ids: number[]): Promise<Map<number, string>> {

@@ -8,6 +8,7 @@ import {
 } from '../domain/demo.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { runImport, type ImportSummary } from '../ledger/import.ts';
+import { matchPayments, type MatchSummary } from '../cashapp/match-payments.ts';
 
 /** The demo company `npm start` and `arc demo seed` create when not told otherwise. */
 export const DEMO_DEFAULTS = { customers: 2000, invoices: 40_000 } as const;
@@ -33,12 +34,15 @@ export interface DemoFileSummary {
 export interface DemoSeedSummary {
   params: Required<DemoParams>;
   files: DemoFileSummary[];
+  /** Cash application's matching of the receipts the files left unapplied. */
+  matching: Omit<MatchSummary, 'outcomes'>;
   ms: number;
 }
 
 export type SeedDemoError =
   /** The demo company goes into an empty database (or one already holding this very demo). */
   | { code: 'demo_requires_empty_database'; customers: number }
+  /** A file was refused, or (kind payments) matching its receipts failed. */
   | { code: 'demo_import_failed'; kind: DemoKind; error: unknown };
 
 /** Numbers rows as lines of a CSV file with a header, lazily: nothing is held in memory. */
@@ -85,7 +89,28 @@ export async function seedDemo(
     files.push(file);
     input.onFile?.(file);
   }
-  return ok({ params: demo.params, files, ms: performance.now() - started });
+  const matched = await matchImportedReceipts(db, actor, input.today);
+  if (!matched.ok) {
+    return err({ code: 'demo_import_failed', kind: 'payments', error: matched.error });
+  }
+  const { outcomes: _outcomes, ...matching } = matched.value;
+  return ok({ params: demo.params, files, matching, ms: performance.now() - started });
+}
+
+/**
+ * The demo's receipts come in through the payments import, which posts them without matching:
+ * the unidentified ones (no account, a payer name the bank garbled) would wait in the research
+ * queue with no suggestion at all. Cash application runs on them as on any bank file: the sure
+ * ones apply themselves, the rest get their suggestion and reasons (overpayments and round
+ * amounts on account are told "no open item fits"). Only receipts never matched, so seeding
+ * again changes nothing.
+ */
+async function matchImportedReceipts(db: Db, actor: Actor, today: IsoDate) {
+  const r = await db.query<{ id: number }>(
+    `SELECT d.id FROM documents d WHERE d.type = 'payment' AND d.open_cents < 0
+       AND NOT EXISTS (SELECT 1 FROM bank_payments b WHERE b.document_id = d.id)
+     ORDER BY d.id`);
+  return matchPayments(db, actor, r.rows.map((x) => x.id), today);
 }
 
 async function checkEmpty(db: Db, params: Required<DemoParams>): Promise<SeedDemoError | null> {

@@ -7,10 +7,12 @@ import {
 } from '../components/ui.tsx';
 import { formatCount, humanize } from '../format.ts';
 import { isTypingTarget, useLoad, useTitle } from '../hooks.ts';
+import { SplitPayment, type SplitPartBody } from './research-split.tsx';
 
 // The cash-application research queue: payments with unapplied cash, the engine's suggestion
 // and why, one keystroke to accept (a), and the clerk's other moves: apply by hand to any
-// customer's open items, mark unidentified or on account, add a note, upload a bank file.
+// customer's open items, split it across customers, mark unidentified or on account, add a
+// note, upload a bank file.
 
 interface Suggestion {
   customer: { accountNumber: string; name: string } | null;
@@ -32,6 +34,8 @@ interface QueueItem {
   customerAccount: string | null;
   customerName: string | null;
   state: string;
+  /** Why it waits when there is nothing to accept (left on account, no open item fits...). */
+  explanation: string | null;
   suggestion: Suggestion | null;
   notes: { note: string; by: string; at: string }[];
 }
@@ -63,9 +67,10 @@ async function call<T>(method: string, path: string, body?: unknown, raw?: Blob)
   return json as T;
 }
 
-function SuggestionCell({ s }: { s: Suggestion | null }) {
+function SuggestionCell({ s, why }: { s: Suggestion | null; why: string | null }) {
   if (!s || s.allocations.length === 0) {
-    return <span className="muted">{s ? s.reasons[s.reasons.length - 1] : 'not matched'}</span>;
+    return <span className="muted">{why ?? s?.reasons[s.reasons.length - 1] ?? 'not matched'}
+    </span>;
   }
   return (
     <div>
@@ -171,6 +176,7 @@ function ApplyByHand({ item, onDone }: { item: QueueItem; onDone: (m: string) =>
 
 function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void }) {
   const [note, setNote] = useState('');
+  const [splitting, setSplitting] = useState(false);
   const [error, setError] = useState<unknown>();
   const act = async (path: string, body: unknown, message: string) => {
     try {
@@ -188,6 +194,8 @@ function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void
         {item.suggestion?.customer ? (
           <p>Suggested customer: <span className="mono">{item.suggestion.customer.accountNumber}
           </span> {item.suggestion.customer.name}</p>) : null}
+        {item.explanation ? <p data-testid="explanation"><strong>Why it waits:</strong>{' '}
+          {item.explanation}</p> : null}
         <ul data-testid="reasons">
           {(item.suggestion?.reasons ?? ['no suggestion']).map((r, i) => <li key={i}>{r}</li>)}
         </ul>
@@ -206,6 +214,9 @@ function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void
           <button type="button" disabled={!item.customerAccount} onClick={() => act('state',
             { state: 'on_account', account: item.customerAccount },
             `${item.reference} left on account`)}>On account</button>
+          <button type="button" aria-pressed={splitting} onClick={() => setSplitting((x) => !x)}>
+            Split across customers
+          </button>
         </div>
         <div className="toolbar wrap">
           <input aria-label="Note" placeholder="Add a note" value={note}
@@ -216,7 +227,15 @@ function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void
           </button>
         </div>
       </div>
-      <ApplyByHand key={item.paymentId} item={item} onDone={onDone} />
+      {splitting ? (
+        <SplitPayment reference={item.reference} unapplied={item.unapplied}
+          customerAccount={item.customerAccount ?? item.suggestion?.customer?.accountNumber ?? null}
+          onCancel={() => setSplitting(false)}
+          onSplit={async (parts: SplitPartBody[]) => {
+            await call('POST', `/cashapp/payments/${item.paymentId}/split`, { parts });
+            onDone(`${item.reference} split across ${parts.length} customers`);
+          }} />
+      ) : <ApplyByHand key={item.paymentId} item={item} onDone={onDone} />}
     </div>
   );
 }
@@ -309,7 +328,8 @@ export function ResearchPage() {
                 <td>{q.customerAccount ? `${q.customerAccount} ${q.customerName}` : '—'}</td>
                 <td className="num"><Amount value={q.unapplied} /></td>
                 <td>{humanize(q.state)}</td>
-                <td className="name-cell"><SuggestionCell s={q.suggestion} /></td>
+                <td className="name-cell">
+                  <SuggestionCell s={q.suggestion} why={q.explanation} /></td>
               </tr>
             ))}
           </tbody>
