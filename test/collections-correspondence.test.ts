@@ -188,13 +188,16 @@ describe('correspondence by email', () => {
       subject: 'Invoice copies for account COR-1', author: 'ann' });
     // The statement encloses every open item; the copies and documents name theirs.
     expect(logged.documentIds).toEqual([inv1, inv2, payment]);
-    expect(logged.body)
-      .toContain('Sent to pat@cor1.example; files: statement-COR-1-2026-06-30.pdf');
+    expect(logged.body).toBe('Enclosed: Statement of account as of 2026-06-30; Copy of '
+      + 'COR-INV-1; Copy of COR-INV-2; Proof of delivery for COR-INV-1 (pod.pdf); Proof of '
+      + 'delivery for COR-INV-1 (photo.png).\n'
+      + `Sent to pat@cor1.example; message ${sent.messageId}.`);
     const audit = await s.db.query<{ after: Record<string, unknown> }>(
       `SELECT after FROM audit_log WHERE action = 'correspondence.send' AND entity_id = $1`,
       [String(sent.activityId)]);
     expect(audit.rows[0]!.after).toMatchObject({ channel: 'email', template: 'invoice_copies',
-      to: 'pat@cor1.example', attachments: [{ id: ids['pod.pdf'], sha256: sha(pod) },
+      to: 'pat@cor1.example', text: expect.stringContaining('Dear Pat Payables,\n\nAs you'),
+      attachments: [{ id: ids['pod.pdf'], sha256: sha(pod) },
         { id: ids['photo.png'], sha256: sha(photo) }] });
   });
 
@@ -212,6 +215,11 @@ describe('correspondence by email', () => {
     expect(mail.text).toContain('COR-INV-1');
     expect(mail.text).not.toContain('COR-INV-2');
     expect(mail.attachments).toEqual([]);
+    const logged = (await ann.request('GET', `/api/v1/customers/${own}/activities`)).json()
+      .items[0];
+    expect(logged.body).toBe('Could you confirm the payment date?\n\nThanks.\nNothing enclosed.\n'
+      + `Sent to ap-team@cor1.example; message ${r.json().correspondence.messageId}.`);
+    expect(logged.contactName).toBe('ap-team@cor1.example');
   });
 });
 
@@ -259,8 +267,9 @@ describe('correspondence by fax and letter', () => {
     const logged = (await ann.request('GET', `/api/v1/customers/${own}/activities`)).json()
       .items.find((a: { id: number }) => a.id === activity);
     expect(logged).toMatchObject({ kind: 'letter', outcome: 'sent', contactName: 'Pat Payables' });
-    expect(logged.body).toContain('Letter for Pat Payables; files: letter-COR-1-2026-06-30.pdf, '
-      + 'pod.pdf');
+    expect(logged.body).toBe('Enclosed: Statement of account as of 2026-06-30; Proof of '
+      + 'delivery for COR-INV-1 (pod.pdf), printed separately; Proof of delivery for COR-INV-1 '
+      + '(photo.png).\nLetter letter-COR-1-2026-06-30.pdf to print for Pat Payables.');
   });
 });
 

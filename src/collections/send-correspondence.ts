@@ -132,7 +132,7 @@ export async function sendCorrespondence(
     }
   }
   return record(db, actor, { input, plan: p, subject: text.subject, body, to, messageId,
-    files: out.files });
+    files: out.files, enclosures: out.enclosures });
 }
 
 /** Deliberately loose, as contacts are checked: one @, a dot in the domain, no spaces. */
@@ -238,28 +238,34 @@ interface Sent {
   input: SendCorrespondenceInput;
   plan: CorrespondencePlan;
   subject: string;
+  /** The words sent (kept in the audit entry). */
   body: string;
   to: string;
   messageId: string | null;
   files: SentFile[];
+  enclosures: string[];
 }
 
-/** The activity on the account and its items, and the audit entry, in one transaction. */
+/**
+ * The activity on the account and its items, and the audit entry, in one transaction. The
+ * timeline gets the gist (the collector's own words, what was enclosed, where it went); the
+ * audit entry keeps the whole text.
+ */
 async function record(
   db: Db, actor: Actor, s: Sent,
 ): Promise<Result<SentCorrespondence, DocumentsError>> {
   const { input, plan } = s;
-  const names = s.files.map((f) => f.fileName);
-  const trailer = [
-    `${input.channel === 'letter' ? 'Letter for' : 'Sent to'} ${s.to}`,
-    names.length > 0 ? `files: ${names.join(', ')}` : 'no files',
-    ...(s.messageId ? [`message ${s.messageId}`] : []),
-  ].join('; ');
+  const gist = [
+    input.message?.trim(),
+    s.enclosures.length > 0 ? `Enclosed: ${s.enclosures.join('; ')}.` : 'Nothing enclosed.',
+    input.channel === 'letter' ? `Letter ${s.files[0]!.fileName} to print for ${s.to}.`
+      : `Sent to ${s.to}; message ${s.messageId}.`,
+  ].filter(Boolean).join('\n');
   return transactResult(db, async (tx) => {
     const activity = await logActivityInTx(tx, actor, {
       customerId: input.customerId, kind: input.channel, outcome: 'sent',
       contactId: plan.contact?.id ?? null, contactName: plan.contact?.name ?? s.to,
-      subject: s.subject, body: `${s.body}\n\n---\n${trailer}`, documentIds: plan.documentIds,
+      subject: s.subject, body: gist, documentIds: plan.documentIds,
       occurredOn: input.asOf,
     });
     if (!activity.ok) return activity;
@@ -267,7 +273,8 @@ async function record(
       action: 'correspondence.send', entityType: 'activity', entityId: activity.value.id,
       customerId: input.customerId,
       after: { channel: input.channel, template: input.template, to: s.to,
-        messageId: s.messageId, subject: s.subject, includeStatement: Boolean(plan.statement),
+        messageId: s.messageId, subject: s.subject, text: s.body,
+        includeStatement: Boolean(plan.statement),
         invoiceCopyIds: input.invoiceCopyIds ?? [],
         attachments: plan.stored.map((x) => ({ id: x.attachment.id, sha256: x.attachment.sha256 })),
         files: s.files.map((f) => ({ fileName: f.fileName, sizeBytes: f.content.length })) },

@@ -675,3 +675,121 @@ export function runDunning(idempotencyKey: string, runKey?: string) {
   return request<{ run: DunningRun }>('POST', '/dunning/runs', {
     body: runKey ? { runKey } : {}, idempotencyKey });
 }
+
+// --- documents on items and correspondence (src/http/routes/attachments.ts)
+
+export const ATTACHMENT_KINDS = ['pod', 'invoice_copy', 'other'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+/** What the server keeps on an item (recognised by content, at most 10 MB). */
+export const ATTACHMENT_ACCEPT = 'application/pdf,image/png,image/jpeg,image/tiff,.pdf,.png,.jpg,'
+  + '.jpeg,.tif,.tiff';
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface Attachment {
+  id: number;
+  documentId: number;
+  customerId: number;
+  documentNumber: string;
+  documentType: string;
+  kind: AttachmentKind;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+  contentUrl: string;
+}
+
+export const CORRESPONDENCE_CHANNELS = ['email', 'fax', 'letter'] as const;
+export type CorrespondenceChannel = (typeof CORRESPONDENCE_CHANNELS)[number];
+export const CORRESPONDENCE_TEMPLATES = ['statement_cover', 'invoice_copies',
+  'past_due_reminder'] as const;
+export type CorrespondenceTemplate = (typeof CORRESPONDENCE_TEMPLATES)[number];
+
+export interface NewCorrespondence {
+  channel: CorrespondenceChannel;
+  template: CorrespondenceTemplate;
+  contactId?: number;
+  to?: string;
+  subject?: string;
+  message?: string;
+  includeStatement?: boolean;
+  invoiceCopyIds?: number[];
+  attachmentIds?: number[];
+}
+
+export type SentCorrespondence =
+  | { channel: 'email' | 'fax'; to: string; activityId: number;
+    files: { fileName: string; contentType: string; sizeBytes: number }[] }
+  | { channel: 'letter'; activityId: number; fileName: string; letter: Blob;
+    /** Stored documents the letter lists to print separately. */
+    separateAttachmentIds: number[] };
+
+export function customerAttachments(id: number, signal?: AbortSignal) {
+  return request<{ items: Attachment[] }>('GET', `/customers/${id}/attachments`, { signal });
+}
+
+/** Download address of a stored document (inline: to view it in the browser). */
+export function attachmentUrl(a: Attachment, inline = false): string {
+  return a.contentUrl + (inline ? '?disposition=inline' : '');
+}
+
+export function invoiceCopyUrl(itemId: number): string {
+  return `${API_BASE}/items/${itemId}/invoice-copy`;
+}
+
+/** The unsafe headers every write carries: the CSRF token and an idempotency key. */
+function writeHeaders(idempotencyKey: string): Record<string, string> {
+  return { ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+    'Idempotency-Key': idempotencyKey };
+}
+
+async function checked(res: Response): Promise<Response> {
+  if (res.status === 401) onUnauthorized?.();
+  if (!res.ok) throw new ApiError(res.status, await readProblem(res));
+  return res;
+}
+
+/** Uploads the file itself as the body; the same bytes again answer the one already kept. */
+export async function uploadAttachment(
+  itemId: number, file: File, kind: AttachmentKind, idempotencyKey: string,
+): Promise<{ attachment: Attachment; created: boolean }> {
+  const q = queryString({ kind, fileName: file.name });
+  const res = await fetch(`${API_BASE}/items/${itemId}/attachments${q}`, {
+    method: 'POST', body: file, credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream',
+      ...writeHeaders(idempotencyKey) },
+  }).catch(() => {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached.' });
+  });
+  return (await checked(res)).json() as Promise<{ attachment: Attachment; created: boolean }>;
+}
+
+export function deleteAttachment(id: number) {
+  return request<{ attachment: Attachment }>('DELETE', `/attachments/${id}`);
+}
+
+/** Sends an email or fax, or writes a letter (answered as the PDF itself). */
+export async function sendCorrespondence(
+  customerId: number, body: NewCorrespondence, idempotencyKey: string,
+): Promise<SentCorrespondence> {
+  if (body.channel !== 'letter') {
+    const r = await request<{ correspondence: SentCorrespondence }>('POST',
+      `/customers/${customerId}/correspondence`, { body, idempotencyKey });
+    return r.correspondence;
+  }
+  const res = await fetch(`${API_BASE}/customers/${customerId}/correspondence`, {
+    method: 'POST', body: JSON.stringify(body), credentials: 'same-origin',
+    headers: { Accept: 'application/pdf, application/problem+json',
+      'Content-Type': 'application/json', ...writeHeaders(idempotencyKey) },
+  }).catch(() => {
+    throw new ApiError(0, { title: 'Network error', detail: 'The server could not be reached.' });
+  });
+  await checked(res);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  return { channel: 'letter', activityId: Number(res.headers.get('arc-activity-id')),
+    fileName: name ?? 'letter.pdf', letter: await res.blob(),
+    separateAttachmentIds: (res.headers.get('arc-separate-attachments') ?? '').split(',')
+      .filter(Boolean).map(Number) };
+}

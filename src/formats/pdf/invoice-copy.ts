@@ -40,7 +40,7 @@ export function writeInvoiceCopyPdf(c: InvoiceCopy): Promise<Buffer> {
 }
 
 const LEFT = 54;
-const RIGHT_X = 340;
+const RIGHT_X = 330;
 const WIDTH = 504;
 
 /** Draws the copy from the top of the current page (also an enclosure of a letter or fax). */
@@ -63,8 +63,9 @@ export function drawInvoiceCopy(doc: Pdf, c: InvoiceCopy): void {
   doc.fontSize(10);
   for (const [label, value] of facts) {
     doc.font('Helvetica').text(label, RIGHT_X, y, { width: 80, lineBreak: false });
-    doc.font('Helvetica-Bold').text(value, RIGHT_X + 84, y, { width: 134, lineBreak: false });
-    y += 15;
+    // Long terms ("2/10EOM (2% 10, due end of following month)") wrap within the margin.
+    doc.font('Helvetica-Bold').text(value, RIGHT_X + 84, y, { width: LEFT + WIDTH - RIGHT_X - 84 });
+    y = Math.max(y + 15, doc.y + 3);
   }
   doc.font('Helvetica-Bold').text('Bill to', LEFT, top + 60);
   doc.font('Helvetica');

@@ -13,6 +13,7 @@ import {
 } from '../components/ui.tsx';
 import { addDays, humanize, isIsoDate, localDate } from '../format.ts';
 import { isTypingTarget, useLoad } from '../hooks.ts';
+import { SendCorrespondenceForm } from './account-correspondence.tsx';
 import { markWorked, worklistPosition } from './worklist.tsx';
 
 // The account's collections view: log a contact (and a promise), the contact timeline, promises
@@ -353,8 +354,9 @@ function OpenDisputeForm(props: { c: CustomerDetail; items: Item[]; onDone: () =
   );
 }
 
-/** The account's actions: email the statement PDF, open a dispute; results below them. */
-function Actions(props: { c: CustomerDetail; onSent: () => void; onDispute: () => void }) {
+/** The account's actions: email the statement PDF, send correspondence, open a dispute. */
+function Actions(props: { c: CustomerDetail; onSent: () => void; onDispute: () => void;
+  onCorrespond: () => void }) {
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -379,6 +381,10 @@ function Actions(props: { c: CustomerDetail; onSent: () => void; onDispute: () =
           title="Statement of account as PDF, to the primary contact; logged on the timeline">
           {sending ? 'Sending…' : 'Email statement'}
         </button>
+        <button type="button" onClick={props.onCorrespond}
+          title="From a template, with the statement, invoice copies and documents enclosed">
+          Send email / fax / letter…
+        </button>
         <button type="button" onClick={props.onDispute}>Open dispute…</button>
       </div>
       {sent ? <Notice kind="ok">Statement (PDF) emailed to {sent}.</Notice> : null}
@@ -395,6 +401,7 @@ export function AccountCollections(props: { customer: CustomerDetail; canWrite: 
   const items = useLoad((s) => api.customerItems(c.id, { status: 'open', sort: 'dueDate' }, s),
     [c.id]);
   const [disputing, setDisputing] = useState(false);
+  const [corresponding, setCorresponding] = useState(false);
   const reload = () => {
     activities.reload();
     promises.reload();
@@ -412,7 +419,8 @@ export function AccountCollections(props: { customer: CustomerDetail; canWrite: 
         </section>
         <div className="form-stack">
           {props.canWrite ? (
-            <Actions c={c} onSent={activities.reload} onDispute={() => setDisputing(true)} />
+            <Actions c={c} onSent={activities.reload} onDispute={() => setDisputing(true)}
+              onCorrespond={() => setCorresponding(true)} />
           ) : null}
           <section className="panel">
             <div className="panel-head"><h2>Promises to pay</h2></div>
@@ -427,6 +435,12 @@ export function AccountCollections(props: { customer: CustomerDetail; canWrite: 
           </section>
         </div>
       </div>
+      <Dialog open={corresponding} title="Send email, fax or letter"
+        onClose={() => setCorresponding(false)}>
+        {items.data ? (
+          <SendCorrespondenceForm c={c} items={items.data.items} onSent={activities.reload} />
+        ) : <Loading />}
+      </Dialog>
       <Dialog open={disputing} title="Open a dispute" onClose={() => setDisputing(false)}>
         {items.data ? (
           <OpenDisputeForm c={c} items={items.data.items}

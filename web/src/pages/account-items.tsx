@@ -2,12 +2,18 @@ import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import * as api from '../api.ts';
 import type { Item } from '../api.ts';
+import { Dialog } from '../components/dialog.tsx';
 import {
   Amount, Busy, DateText, Empty, ErrorBanner, Loading, Pager, SortHeader,
 } from '../components/ui.tsx';
 import { centsToDecimal, parseCents } from '../decimal.ts';
 import { formatCount, formatDays, itemTypeLabel } from '../format.ts';
 import { useLoad, usePaged, useQueryState } from '../hooks.ts';
+import { useSession } from '../session.tsx';
+import {
+  canRemoveDocuments, documentsByItem, DocumentsCell, ItemDocuments,
+} from './account-documents.tsx';
+import { canCollect } from './worklist.tsx';
 
 /** Rows rendered at a time; totals and "select all" still cover every row the filter keeps. */
 const PAGE = 100;
@@ -65,6 +71,11 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
     [customerId, status],
   );
   const [checked, setChecked] = useState<Set<number>>(new Set());
+  const { role } = useSession().user;
+  const documents = useLoad((s) => api.customerAttachments(customerId, s), [customerId]);
+  const docsByItem = useMemo(() => documentsByItem(documents.data?.items ?? []),
+    [documents.data]);
+  const [docsOf, setDocsOf] = useState<Item | null>(null);
   const items = data?.items ?? [];
   const rows = useMemo(() => visibleItems(items, type, text, sort, dir),
     [items, type, text, sort, dir]);
@@ -145,6 +156,7 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
               <th>PO / order</th>
               {head('Amount', 'amount', true)}
               {head('Open', 'open', true)}
+              <th>Documents</th>
             </tr>
           </thead>
           <tbody>
@@ -168,6 +180,8 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
                 </td>
                 <td className="num"><Amount value={it.amount} /></td>
                 <td className="num"><Amount value={it.open} /></td>
+                <DocumentsCell item={it} count={docsByItem.get(it.id)?.length ?? 0}
+                  onOpen={() => setDocsOf(it)} />
               </tr>
             ))}
           </tbody>
@@ -180,12 +194,21 @@ export function AccountItems({ customerId, canPay }: { customerId: number; canPa
               </td>
               <td className="num"><Amount value={totalOf(rows, 'amount')} strong /></td>
               <td className="num"><Amount value={totalOf(rows, 'open')} strong /></td>
+              <td />
             </tr>
           </tfoot>
         </table>
       ) : null}
       <Pager offset={paged.offset} limit={paged.limit} total={paged.total}
         onChange={paged.setOffset} hideSingle />
+      <Dialog open={docsOf !== null} title={`Documents · ${docsOf?.number ?? ''}`}
+        onClose={() => setDocsOf(null)}>
+        {docsOf ? (
+          <ItemDocuments item={docsOf} docs={docsByItem.get(docsOf.id) ?? []}
+            canUpload={canCollect(role)} canRemove={canRemoveDocuments(role)}
+            onChanged={documents.reload} />
+        ) : null}
+      </Dialog>
     </section>
   );
 }
