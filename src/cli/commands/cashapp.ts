@@ -213,7 +213,9 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
       const q = await listResearchQueue(await ctx.db(), ctx.today);
       output(ctx, json(cmd), q, () => q.items.map((p) => `${p.paymentId} ${p.receivedOn} `
         + `${p.reference} ${p.unapplied} ${p.currency} ${p.state} ${p.payerName ?? ''}`
-        + (p.suggestion ? ` suggestion: ${p.suggestion.rule} (${p.suggestion.confidence})` : ''))
+        + (p.suggestion?.allocations.length
+          ? ` suggestion: ${p.suggestion.rule} (${p.suggestion.confidence})`
+          : ` (${p.explanation ?? 'no suggestion'})`))
         .join('\n') || 'the research queue is empty');
     });
   payments.command('accept <paymentId>').description('accept the suggested match')
