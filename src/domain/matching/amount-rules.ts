@@ -78,17 +78,10 @@ function settleAll(c: Candidate, open: (i: OpenItemCandidate) => number, config:
   });
 }
 
-function combinations(
-  items: OpenItemCandidate[],
-  values: number[],
-  target: number,
-  config: MatchConfig,
-) {
+/** Combinations of exactly `size` items whose `values` sum to `target` (at most two). */
+function combinations(values: number[], target: number, size: number, config: MatchConfig) {
   return findSubsets(values, target, {
-    sizeMin: 2,
-    sizeMax: config.combination.itemsMax,
-    nodesMax: config.combination.nodesMax,
-    solutionsMax: 2,
+    sizeMin: size, sizeMax: size, nodesMax: config.combination.nodesMax, solutionsMax: 2,
   });
 }
 
@@ -102,13 +95,44 @@ function combinationConfidence(rate: number): number {
 /** Everything the amount alone could mean, by rule family. */
 interface Fits {
   exact: OpenItemCandidate[];
+  /** The combinations of the fewest items that fit (`size` items), gross and net of discount. */
   combos: Candidate[];
+  discountedCombos: Candidate[];
+  size: number;
+  /** False when the search for `size` items or fewer hit its node limit. */
   combosComplete: boolean;
   discounted: Candidate[];
-  discountedCombos: Candidate[];
+  /** Expected coincidental fits of `size` items or fewer. */
   rate: number;
   count: number;
   opens: number[];
+}
+
+/**
+ * Combinations are searched by size, fewest items first, and the search stops at the first
+ * size that fits. A payer pays two invoices far more often than six, and six of twenty items
+ * can be chosen in 38,760 ways against 190 for two: when two items fit exactly, a set of six
+ * that happens to fit too is almost surely the coincidence. Within one size, two fits are
+ * still ambiguous.
+ */
+function findCombinations(fits: Fits, items: OpenItemCandidate[], discounts: number[],
+  target: number, ctx: AmountContext): void {
+  const { opens } = fits;
+  const nets = discounts.some((d) => d > 0) ? opens.map((o, k) => o - discounts[k]!) : undefined;
+  for (let size = 2; size <= Math.min(ctx.config.combination.itemsMax, items.length); size++) {
+    fits.size = size;
+    const gross = combinations(opens, target, size, ctx.config);
+    fits.combosComplete &&= gross.complete;
+    fits.combos = gross.solutions.map((s) => ({ items: s.map((k) => items[k]!), discounts: [] }));
+    if (nets) {
+      const net = combinations(nets, target, size, ctx.config);
+      fits.combosComplete &&= net.complete;
+      fits.discountedCombos = net.solutions.filter((s) => s.some((k) => discounts[k]! > 0))
+        .map((s) => ({ items: s.map((k) => items[k]!), discounts: s.map((k) => discounts[k]!) }));
+    }
+    if (fits.combos.length + fits.discountedCombos.length > 0) break;
+  }
+  fits.rate = coincidenceRate(opens, target, fits.size);
 }
 
 function findFits(target: number, items: OpenItemCandidate[], ctx: AmountContext): Fits {
@@ -117,8 +141,8 @@ function findFits(target: number, items: OpenItemCandidate[], ctx: AmountContext
   const discounts = items.map((i, k) => allowedDiscount(i, opens[k]!, ctx.paidOn) as number);
   const exact = items.filter((_, k) => opens[k] === target);
   const fits: Fits = {
-    exact, combos: [], combosComplete: true, discounted: [], discountedCombos: [], rate: 0,
-    count: items.length, opens,
+    exact, combos: [], discountedCombos: [], size: 0, combosComplete: true, discounted: [],
+    rate: 0, count: items.length, opens,
   };
   items.forEach((item, k) => {
     const taken = discountTaken(opens[k]! - target, discounts[k]!);
@@ -127,22 +151,7 @@ function findFits(target: number, items: OpenItemCandidate[], ctx: AmountContext
     }
   });
   if (exact.length > 0) return fits;
-  const gross = combinations(items, opens, target, ctx.config);
-  fits.combosComplete = gross.complete;
-  fits.combos = gross.solutions.map((s) => ({ items: s.map((k) => items[k]!), discounts: [] }));
-  fits.rate = coincidenceRate(opens, target, ctx.config.combination.itemsMax);
-  if (discounts.some((d) => d > 0)) {
-    const nets = opens.map((o, k) => o - discounts[k]!);
-    const net = combinations(items, nets, target, ctx.config);
-    fits.combosComplete &&= net.complete;
-    for (const s of net.solutions) {
-      if (!s.some((k) => discounts[k]! > 0)) continue;
-      fits.discountedCombos.push({
-        items: s.map((k) => items[k]!),
-        discounts: s.map((k) => discounts[k]!),
-      });
-    }
-  }
+  findCombinations(fits, items, discounts, target, ctx);
   return fits;
 }
 
@@ -231,11 +240,16 @@ function single(c: Candidate, fits: Fits, target: number, ctx: AmountContext,
     };
   }
   const chance = Math.min(99, Math.round(fits.rate * 1000) / 10);
+  // Three items or more that fit with a fair chance of coincidence: a clerk confirms.
   let confidence = combinationConfidence(fits.rate);
+  if (c.items.length >= 3 && fits.rate >= 0.01) {
+    confidence = Math.min(confidence, SCORE.combinationWeak);
+  }
   const reasons = [
     `amount ${amount} equals ${discounted ? 'net of allowed discounts ' : ''}the sum of ` +
       `${c.items.length} of ${fits.count} open items (${numbers(c.items)}), the only ` +
-      `combination that fits; chance of a coincidental fit ~${chance}%`,
+      `combination of ${c.items.length} that fits and none of fewer items does; chance of a ` +
+      `coincidental fit ~${chance}%`,
   ];
   if (policy.oldestFirst && target % 10000 === 0) {
     confidence = Math.min(confidence, SCORE.exactRoundOnAccount);
@@ -284,14 +298,19 @@ function nearMatch(target: number, items: OpenItemCandidate[], ctx: AmountContex
   const what = kind === 'short' ? `short of ${item.number}'s open balance within tolerance`
     : kind === 'over' ? `over ${item.number}'s open balance by less than the tolerance`
       : `${item.number} net of a discount its terms no longer allow on ${ctx.paidOn}`;
-  const confidence = kind === 'short' ? SCORE.shortWithinTolerance
+  let confidence = kind === 'short' ? SCORE.shortWithinTolerance
     : kind === 'over' ? SCORE.overWithinTolerance : SCORE.unearnedDiscountSingle;
+  const reasons = [`amount ${money(target)} is ${what}`, ...(settlement.note ? [settlement.note]
+    : [])];
+  // Which of several items of the same amount lost its discount is a clerk's call.
+  const twins = items.filter((i) => i !== item && openOf(ctx.index, i) === o).length;
+  if (kind === 'late' && twins > 0) {
+    confidence = SCORE.otherRuleAlsoFits;
+    reasons.push(`but ${twins} other open item(s) have the same amount`);
+  }
   return {
     rule: (discount > 0 || kind === 'late' ? 'discounted_amount' : 'exact_amount') as MatchRule,
-    settlements: [settlement],
-    confidence,
-    reasons: [`amount ${money(target)} is ${what}`, ...(settlement.note ? [settlement.note] : [])],
-    confirmed: kind !== 'late',
+    settlements: [settlement], confidence, reasons, confirmed: kind !== 'late',
   };
 }
 

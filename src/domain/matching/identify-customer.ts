@@ -25,6 +25,8 @@ export interface CustomerEvidence {
   reason: string;
   /** For document references: the numbers as written. */
   refs?: string[];
+  /** For a payer name as close to other customers' names: how many customers it fits so. */
+  rivals?: number;
 }
 
 export interface RankedCustomer {
@@ -76,6 +78,9 @@ export function similarNames(
     .sort((a, b) => b.score - a.score || a.customerId.localeCompare(b.customerId));
 }
 
+/** A payer name this much closer to one customer's name than to any other's identifies it. */
+const NAME_MARGIN = 0.08;
+
 /** Name evidence, computed once per payer name and batch (it does not depend on the items). */
 function nameEvidence(payment: PaymentToMatch, index: MatchIndex, config: MatchConfig) {
   const raw = payment.payer.name ?? '';
@@ -88,12 +93,14 @@ function nameEvidence(payment: PaymentToMatch, index: MatchIndex, config: MatchC
 function nameEvidenceOf(raw: string, index: MatchIndex, config: MatchConfig): CustomerEvidence[] {
   const name = raw.trim();
   if (name === '') return [];
-  const similar = similarNames(raw, index, config).slice(0, 3);
+  const all = similarNames(raw, index, config);
+  const similar = all.slice(0, 3);
   const [first, second] = similar;
   if (!first) return [];
   const margin = first.score - (second?.score ?? 0);
+  const rivals = all.filter((x) => first.score - x.score < NAME_MARGIN).length;
   return similar.map(({ customerId, score, alias }, k): CustomerEvidence => {
-    const clear = k === 0 && margin >= 0.08;
+    const clear = k === 0 && margin >= NAME_MARGIN;
     const confidence = !clear ? (score >= config.fuzzy.nameStrong ? SCORE.nameAmbiguous : 0)
       : score === 1 ? SCORE.nameExact : score >= config.fuzzy.nameStrong ? SCORE.nameStrong
         : SCORE.nameWeak;
@@ -104,6 +111,7 @@ function nameEvidenceOf(raw: string, index: MatchIndex, config: MatchConfig): Cu
         (alias === undefined ? '' : `"${alias}", an alias of `) +
         `${index.customersById.get(customerId)?.name ?? customerId}` +
         (clear ? '' : ' (as closely as another customer)'),
+      ...(clear ? {} : { rivals }),
     };
   }).filter((e) => e.confidence > 0);
 }

@@ -29,6 +29,7 @@ const customers = [
   c('cove', '30003', 'Cove Bakery', { oldestFirst: true, oldestFirstAutoApply: true }),
   c('dune', '40004', 'Dune Farms'),
   c('echo', '50005', 'Echo Dental'),
+  c('fern', '60006', 'Fernwood Supply', { oldestFirst: false }),
 ];
 const openItems = [
   item('a1', 'acme', 'INV-100123', 120000),
@@ -44,12 +45,25 @@ const openItems = [
   item('c2', 'cove', 'INV-300002', 25000, '2025-12-15'),
   item('d1', 'dune', 'INV-400001', 61234),
   item('e1', 'echo', 'INV-500001', 99999),
+  // Two items make 500.01 and three others do too: the two are taken.
+  item('f1', 'fern', 'INV-600001', 30017),
+  item('f2', 'fern', 'INV-600002', 19984),
+  item('f3', 'fern', 'INV-600003', 10001),
+  item('f4', 'fern', 'INV-600004', 15000),
+  item('f5', 'fern', 'INV-600005', 25000),
+  // Paid after its discount date (2/10 from 2026-01-02) less the 2% anyway.
+  item('f6', 'fern', 'INV-600006', 77777, '2026-01-02', TWO_TEN),
+  item('f7', 'fern', 'INV-600007', 41000),
+  item('f8', 'fern', 'INV-600008', 42000),
+  item('f9', 'fern', 'INV-600009', 1000),
+  item('f10', 'fern', 'INV-600010', 2000),
 ];
 const learnedAccounts = new Map<string, LearnedAccount>([
   ['111', { payerAccount: '111', customerIds: ['acme'], confirmations: 3 }],
   ['222', { payerAccount: '222', customerIds: ['bolt'], confirmations: 3 }],
   ['333', { payerAccount: '333', customerIds: ['cove'], confirmations: 3 }],
   ['999', { payerAccount: '999', customerIds: ['dune', 'echo'], confirmations: 5 }],
+  ['666', { payerAccount: '666', customerIds: ['fern'], confirmations: 2 }],
 ]);
 
 let seq = 0;
@@ -112,6 +126,16 @@ const rows: Row[] = [
     pays: ['c1:10000', 'c2:10000'] },
   { name: 'oldest first with cents: more likely a short pay, for review', rule: 'oldest_first',
     payment: pay(20017, from('333')), auto: false, customer: 'cove' },
+  { name: 'the combination of fewest items wins over a larger one that also fits',
+    payment: pay(50001, from('666')), rule: 'amount_combination', auto: true, customer: 'fern',
+    pays: ['f1:30017', 'f2:19984'], because: 'none of fewer items does' },
+  { name: 'two combinations of the same size: not guessed', rule: 'none',
+    payment: pay(43000, from('666')), auto: false, customer: 'fern', pays: [],
+    because: 'fits more than one set' },
+  { name: 'one item less the discount its terms allowed only until a past date: applied, the '
+    + 'unearned discount a deduction', rule: 'discounted_amount', auto: true, customer: 'fern',
+    payment: pay(76221, from('666')), pays: ['f6:76221'],
+    deductions: ['f6:1556:unearned_discount'] },
   { name: 'nobody recognisable: unidentified', rule: 'none',
     payment: pay(5000, from('777', 'Someone Else')), auto: false, customer: null },
 ];
@@ -148,5 +172,49 @@ describe('matchPayments over a batch', () => {
       customers, openItems, learnedAccounts, config, today: '2026-03-02',
     });
     expect(ps.map((p) => p.autoApply)).toEqual([true, false]);
+  });
+});
+
+describe('matchPayments: names', () => {
+  const twins = [
+    c('t1', '71001', 'Torres Brewing Corp.'), c('t2', '71002', 'Torres Brewing'),
+    { ...c('r1', '72001', 'Roadrunner Hardware Co'), aliases: ['Road Runner Outfitters LLC'] },
+  ];
+  const items = [item('t1a', 't1', 'INV-710001', 55512), item('t2a', 't2', 'INV-710002', 44412),
+    item('t2b', 't2', 'INV-710003', 55512 + 10000), item('r1a', 'r1', 'INV-720001', 31000)];
+  const run = (p: PaymentToMatch) => matchPayments([p], {
+    customers: twins, openItems: items, learnedAccounts: new Map(), config, today: '2026-03-02',
+  })[0]!;
+
+  it('a name that fits two customers equally: the one with an item of the amount paid', () => {
+    const p = run(pay(44412, { payer: { name: 'TORRES BREWING' } }));
+    expect({ customer: p.customerId, auto: p.autoApply, rule: p.rule })
+      .toEqual({ customer: 't2', auto: true, rule: 'exact_amount' });
+    expect(p.customerReasons.join(' / ')).toContain('only this one has an open item of exactly');
+  });
+
+  it('an amount neither twin owes leaves the payment with a clerk', () => {
+    const p = run(pay(12345, { payer: { name: 'TORRES BREWING' } }));
+    expect(p.autoApply).toBe(false);
+  });
+
+  it('a payer name matches an alias; the reason names the alias', () => {
+    const p = run(pay(31000, { payer: { name: 'ROAD RUNNER OUTFITTERS' } }));
+    expect({ customer: p.customerId, auto: p.autoApply }).toEqual({ customer: 'r1', auto: true });
+    expect(p.customerReasons[0]).toContain('"Road Runner Outfitters LLC", an alias of ' +
+      'Roadrunner Hardware Co');
+  });
+});
+
+describe('matchPayments: oldest first in a batch', () => {
+  it('waits while another payment of the same customer waits for a clerk', () => {
+    // 249.00 is a short pay of INV-300002 within tolerance (review): until a clerk says so,
+    // the lump sum cannot know what that one pays.
+    const ps = matchPayments([pay(24900, from('333')), pay(20000, from('333'))], {
+      customers, openItems, learnedAccounts, config, today: '2026-03-02',
+    });
+    expect(ps.map((p) => [p.rule, p.autoApply])).toEqual([['exact_amount', false],
+      ['oldest_first', false]]);
+    expect(ps[1]!.reasons.join(' / ')).toContain('waits for a clerk');
   });
 });

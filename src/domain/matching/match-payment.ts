@@ -47,11 +47,22 @@ function sharedOnly(c: RankedCustomer): boolean {
 }
 
 /**
- * A payment from an account shared by many customers, with nothing else to say who paid: when
- * the amount is exactly the open balance of one item of exactly one of them (net of an allowed
- * discount included), that customer paid. A combination or a near amount is not enough.
+ * Customers whose names the payer name fits equally well (near-twins in the customer master:
+ * "Torres Brewing Corp." and "Torres Brewing"), with nothing else to say which one paid, all of
+ * them among the candidates tried.
  */
-function identifyByAmount(tried: Scored[]): void {
+function nameTwinsOnly(c: RankedCustomer): boolean {
+  return c.evidence.length > 0 && c.evidence.every((e) => e.kind === 'payer_name' &&
+    e.confidence === SCORE.nameAmbiguous && (e.rivals ?? Infinity) <= CANDIDATES_MAX);
+}
+
+/**
+ * A payment from an account shared by many customers, or from a payer whose name fits a few
+ * customers equally, with nothing else to say who paid: when the amount is exactly the open
+ * balance of one item of exactly one of them (net of an allowed discount included), that
+ * customer paid. A combination or a near amount is not enough.
+ */
+function identifyByAmount(tried: Scored[], shared: boolean): void {
   const exact = (t: Scored) => t.choice.confirmed && t.choice.settlements.length === 1 &&
     !t.choice.settlements[0]!.deduction && t.choice.settlements[0]!.excessCents === 0 &&
     t.choice.settlements[0]!.allocation.writeOffCents === 0 &&
@@ -59,9 +70,11 @@ function identifyByAmount(tried: Scored[]): void {
   const fits = tried.filter(exact);
   if (fits.length !== 1) return;
   const t = fits[0]!;
-  t.customerConfidence = Math.max(t.customerConfidence, SCORE.sharedAccountAmountUnique);
-  t.customerReasons.push(`of the ${tried.length} customers this payer account pays for, only ` +
-    'this one has an open item of exactly this amount');
+  t.customerConfidence = Math.max(t.customerConfidence, shared
+    ? SCORE.sharedAccountAmountUnique : SCORE.nameTwinAmountUnique);
+  t.customerReasons.push(`of the ${tried.length} customers ${shared ? 'this payer account pays '
+    + 'for' : 'the payer name fits equally'}, only this one has an open item of exactly this ` +
+    'amount');
 }
 
 /** Step 2 for one customer: references first, then the amount, then oldest-first. */
@@ -155,7 +168,10 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
       const choice = chooseItems(payment, refs, customer, ctx);
       return score(c, customer, choice, ranking, payment.payer.name?.trim() ?? '');
     });
-  if (shared) identifyByAmount(tried);
+  if (shared) identifyByAmount(tried, true);
+  else if (tried.length > 1 && tried.every((t) => nameTwinsOnly(t.candidate))) {
+    identifyByAmount(tried, false);
+  }
   tried.sort((a, b) => overall(b) - overall(a) || b.customerConfidence - a.customerConfidence);
   const chosen = tried[0]!;
   const rival = tried.slice(1).find((t) => t.choice.confirmed &&
@@ -227,11 +243,28 @@ export function matchPaymentsIndexed(
     if (result.autoApply) consume(index, result);
     return result;
   });
+  const unsettled = new Set(results.flatMap((r) => (r.rule !== 'oldest_first' && !r.autoApply &&
+    r.customerId !== null ? [r.customerId] : [])));
   return results.map((result, i) => {
     if (result.rule !== 'oldest_first') return result;
     const again = matchPayment(payments[i]!, context);
+    if (again.autoApply && again.rule === 'oldest_first' && unsettled.has(again.customerId!)) {
+      holdOldestFirst(again);
+    }
     if (again.autoApply) consume(index, again);
     for (const a of again.allocations) index.reserved.add(a.itemId);
     return again;
   });
+}
+
+/**
+ * Oldest-first applies cash to what the customer's other payments leave open. When another
+ * payment of the same customer in the batch waits for a clerk, nobody knows yet which items
+ * that one pays, so the oldest-first application waits too.
+ */
+function holdOldestFirst(p: MatchProposal): void {
+  p.autoApply = false;
+  p.confidence = Math.min(p.confidence, SCORE.oldestFirst);
+  p.reasons.push('another payment of this customer in the batch waits for a clerk: which items ' +
+    'it pays decides what oldest first leaves open, so this one waits too');
 }

@@ -250,8 +250,12 @@ function remainder(match: AmountMatch, left: number, namedMissing: boolean,
   if (found && found.settlements.length > 0) {
     match.settlements.push(...found.settlements);
     match.confirmed &&= found.confirmed && found.confidence >= SCORE.combinationFair;
+    // A rest that is an item net of a discount no longer allowed: the remittance's own items
+    // may hold the one that lost it, so a clerk decides.
+    const unearned = found.rule === 'discounted_amount' && !found.confirmed;
     match.confidence = Math.min(match.confidence, found.confidence,
-      namedMissing ? SCORE.referenceNotFound : SCORE.exactAmount);
+      namedMissing ? SCORE.referenceNotFound : SCORE.exactAmount,
+      unearned ? SCORE.unearnedDiscountRemainder : 100);
     match.reasons.push(`the remaining ${money(left)}: ${found.reasons.join('; ')}`);
     return match;
   }

@@ -21,6 +21,8 @@ export const SCORE = {
   nameStrong: 75,
   nameWeak: 60,
   nameAmbiguous: 50,
+  /** A payer name that fits a few customers equally; only one has an item of the amount. */
+  nameTwinAmountUnique: 92,
   /** Cap when the payer is nobody we know: no name, account or learned-account evidence. */
   thirdPartyCap: 85,
   /** What a unique amount fit on the customer's own items adds to the customer evidence. */
@@ -63,7 +65,14 @@ export const SCORE = {
   combinationIncomplete: 70,
   shortWithinTolerance: 88,
   overWithinTolerance: 85,
-  unearnedDiscountSingle: 80,
+  /**
+   * The amount is exactly one item's open balance less the discount its terms allowed only
+   * until a date already past: applied, with the unearned discount a deduction for the
+   * collector (never written off).
+   */
+  unearnedDiscountSingle: 90,
+  /** The same, for what remittance leaves over: one of the items it names may be the one. */
+  unearnedDiscountRemainder: 80,
   otherRuleAlsoFits: 75,
   duplicateAmounts: 50,
   oldestFirst: 70,
