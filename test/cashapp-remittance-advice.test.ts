@@ -223,6 +223,35 @@ describe('remittance advices and their deposits, end to end', () => {
       expect(await verifyLedger(s.db)).toEqual([]);
     });
 
+  it('fixtures: a BAI2 wire found by its trace, a NACHA credit by amount and payer', async () => {
+    // moov-sample4's wire of 500.50 from SAMPLE INC carries customer reference RTR60880840833.
+    const arc = cli(s.db, '2023-09-07');
+    const wire = (await arc('import', 'bank',
+      join(SHARED, 'bai2', 'moov-sample4-continuations-newline-delimited.txt'), '--json')).json();
+    const adv = (await arc('import', 'bank', file('sample.820', x820({ amount: '500.50',
+      date: '2023-09-06', trace: 'RTR60880840833', payer: 'SAMPLE INC', payerAccount: '1',
+      control: '000000401', rmr: ['RMR*IV*INV-9001*PI*500.50'] })), '--json')).json();
+    expect(adv.advices).toMatchObject([{ rule: 'trace' }]);
+    expect(wire.paymentIds).toContain(adv.advices[0].paymentId);
+    const wireAmount = await s.db.query<{ a: number }>(
+      'SELECT -amount_cents AS a FROM documents WHERE id = $1', [adv.advices[0].paymentId]);
+    expect(wireAmount.rows[0]!.a).toBe(50_050);
+
+    // The TEL file's 6,851.00 credit names "Bob's Manufactur" (cut at 16 characters); the
+    // advice came first, from Bob's Manufacturing Co, with no trace the bank repeats.
+    const first = (await cli(s.db, '2023-01-30')('import', 'bank', file('bobs.820', x820({
+      amount: '6851.00', date: '2023-01-30', trace: 'BOB-77', payer: 'Bobs Manufacturing Co',
+      payerAccount: '2', control: '000000402', rmr: ['RMR*IV*BM-1*PI*6851.00'] })),
+    '--json')).json();
+    expect(first.advices).toMatchObject([{ paymentId: null }]);
+    const tel = (await cli(s.db, '2023-02-01')('import', 'bank',
+      join(SHARED, 'nacha', 'moov-NACHA_SAMPLE_TEL_REVERSAL.ach'), '--json')).json();
+    expect(tel.advicesLinked).toMatchObject([{ adviceId: first.advices[0].adviceId,
+      rule: 'amount_payer' }]);
+    expect(tel.advicesLinked[0].reasons.join(' ')).toMatch(/Bob's Manufactur/);
+    expect(await verifyLedger(s.db)).toEqual([]);
+  });
+
   it('the same 820 imported again stores no second advice', async () => {
     const arc = cli(s.db, '2005-10-21');
     const before = await s.db.query('SELECT count(*)::int AS n FROM remittance_advices');

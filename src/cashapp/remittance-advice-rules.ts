@@ -66,8 +66,8 @@ function samePayer(a: AdviceFacts, d: DepositFacts): string | null {
     return `payer account ${a.payerAccount}`;
   }
   if (!a.payerName || !d.payerName) return null;
-  // A bank cuts names at its field's length (NACHA: 22 characters).
-  const truncated = d.payerName.trim().length >= 20;
+  // A bank cuts names at its field's length (NACHA: 16 for a company, 22 for an individual).
+  const truncated = d.payerName.trim().length >= 15;
   const s = nameSimilarity(nameForm(d.payerName), nameForm(a.payerName), () => 1, truncated);
   return s >= NAME_SIMILARITY_MIN ? `payer "${d.payerName}" is "${a.payerName}"` : null;
 }
