@@ -173,6 +173,25 @@ describe('splitting a payment across customers (use case)', () => {
     expect(await verifyLedger(db)).toEqual([]);
   });
 
+  it('a part split again must be un-split first', async () => {
+    const g = await group(50_000, 'none');
+    const first = unwrap(await splitPayment(db, actor, { paymentId: g.check.id, parts: [
+      { account: g.east.accountNumber, amountCents: c(50_000) }] }));
+    const eastPayment = first.parts[0]!.paymentId!;
+    const second = unwrap(await splitPayment(db, actor, { paymentId: eastPayment, parts: [
+      { account: g.east.accountNumber, amountCents: c(20_000) },
+      { account: g.west.accountNumber, amountCents: c(30_000) }] }));
+    const w = { reason: 'undo', effectiveDate: '2026-06-30' };
+    expect(failure(await reversePaymentSplit(db, actor, { splitId: first.splitId, ...w })))
+      .toEqual({ code: 'split_part_is_split', splitId: second.splitId, paymentId: eastPayment });
+    unwrap(await reversePaymentSplit(db, actor, { splitId: second.splitId, ...w }));
+    unwrap(await reversePaymentSplit(db, actor, { splitId: first.splitId, ...w }));
+    expect(await openCents(db, g.check.id)).toBe(-50_000);
+    expect(await customerBalance(g.east.id)).toBe(45_000);
+    expect(await customerBalance(g.west.id)).toBe(35_000);
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+
   it('refuses, writing nothing: rules, unknown items and customers, applied cash', async () => {
     const g = await group();
     const other = await customer(db, { name: 'Unrelated Co' });

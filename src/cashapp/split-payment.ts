@@ -309,7 +309,9 @@ export type ReverseSplitError =
   | CashappError
   | { code: 'split_not_found'; splitId: number }
   | { code: 'split_already_reversed'; splitId: number }
-  | { code: 'effective_before_split_on'; splitOn: IsoDate };
+  | { code: 'effective_before_split_on'; splitOn: IsoDate }
+  /** A part's payment was split again: undo that split first. */
+  | { code: 'split_part_is_split'; splitId: number; paymentId: number };
 
 export interface ReversedSplit {
   splitId: number;
@@ -361,6 +363,14 @@ export async function reversePaymentSplitInTx(
        transfer_document_id AS "transferDocumentId",
        transfer_application_id AS "transferApplicationId", application_ids AS "applicationIds"
      FROM payment_split_parts WHERE split_id = $1 ORDER BY part_no DESC`, [split.id]);
+  const again = await tx.query<{ id: number; paymentId: number }>(
+    `SELECT s.id, s.payment_id AS "paymentId" FROM payment_splits s
+     WHERE s.status = 'split' AND s.payment_id = ANY($1::bigint[]) ORDER BY s.id LIMIT 1`,
+    [parts.rows.flatMap((p) => p.paymentId ?? [])]);
+  if (again.rows[0]) {
+    return err({ code: 'split_part_is_split', splitId: again.rows[0].id,
+      paymentId: again.rows[0].paymentId });
+  }
   const common = { reason: `un-split: ${input.reason.trim()}`, effectiveDate: input.effectiveDate };
   const out = { reversedApplicationIds: [] as number[], voidedDocumentIds: [] as number[] };
   for (const part of parts.rows) {
