@@ -191,6 +191,10 @@ describe('the sales-rep digest', () => {
       now: NOW, periodDays: 7 })).code).toBe('email_not_configured');
     expect(failure(await sendSalesRepDigests(db, actor, mailer, 'Demo', { asOf: '2026-11-27',
       now: NOW, periodDays: 7, salesRep: 'Nobody' })).code).toBe('sales_rep_not_found');
+    // Nobody to send to (a rep without an address): no mail server needed.
+    expect(unwrap(await sendSalesRepDigests(db, actor, undefined, 'Demo', { asOf: '2026-11-27',
+      now: NOW, periodDays: 7, salesRep: 'Nora Nomail' })).digests).toEqual([{
+      salesRep: 'Nora Nomail', recipient: null, status: 'skipped', reason: 'no_email' }]);
 
     const refusing: Mailer = { send: async () => {
       throw new Error('550 mailbox unavailable');

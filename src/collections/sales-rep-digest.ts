@@ -74,7 +74,8 @@ const DAY_MS = 86_400_000;
  * previous digest, and their top outstanding accounts. Each email sent (or failed) is logged in
  * sales_rep_digests and the audit log; the next digest starts where the last sent one ended.
  * A rep without an email address (users.email, or a username that is one) is skipped. Errors,
- * in order: date_invalid, sales_rep_not_found, email_not_configured (unless a dry run).
+ * in order: date_invalid, sales_rep_not_found, email_not_configured (when there is a digest to
+ * send and this is not a dry run).
  */
 export async function sendSalesRepDigests(
   db: Db, actor: Actor, mailer: Mailer | undefined, companyName: string,
@@ -86,8 +87,8 @@ export async function sendSalesRepDigests(
   if (input.salesRep && reps.length === 0) {
     return err({ code: 'sales_rep_not_found', salesRep: input.salesRep });
   }
-  if (!mailer && !input.dryRun) return err({ code: 'email_not_configured' });
   const due = reps.filter((r) => r.recipient !== null && !r.alreadySent);
+  if (due.length > 0 && !mailer && !input.dryRun) return err({ code: 'email_not_configured' });
   const windows = due.map((r): DigestWindow => ({ salesRep: r.salesRep,
     sinceOn: digestSinceOn(r.previousAsOf, input.asOf, input.periodDays),
     sinceAt: r.previousAt ?? new Date(input.now.getTime() - input.periodDays * DAY_MS) }));
