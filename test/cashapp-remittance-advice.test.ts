@@ -46,8 +46,8 @@ function x820(o: { amount: string; date: string; trace: string; payer: string;
   const body = [`ST*820*0001`,
     `BPR*C*${o.amount}*C*ACH*CCD*01*071000013*DA*${o.payerAccount}*1411111111**01*091000019*DA*`
       + `4455667788*${d}`, `TRN*1*${o.trace}`, `N1*PR*${o.payer}`, 'ENT*1', ...o.rmr];
-  return [`ISA*00*          *00*          *ZZ*PAYER          *ZZ*ARCDEMO        *${d.slice(2)}*0930*`
-    + `U*00401*${o.control}*0*P*>`, `GS*RA*PAYER*ARC*${d}*0930*1*X*004010`, ...body,
+  const isa = 'ISA*00*          *00*          *ZZ*PAYER          *ZZ*ARCDEMO        *';
+  return [`${isa}${d.slice(2)}*0930*U*00401*${o.control}*0*P*>`, `GS*RA*PAYER*ARC*${d}*0930*1*X*004010`, ...body,
   `SE*${body.length + 1}*0001`, 'GE*1*1', `IEA*1*${o.control}`].join('~\n') + '~\n';
 }
 
@@ -198,7 +198,8 @@ describe('remittance advices and their deposits, end to end', () => {
       expect(adv.advices).toMatchObject([{ paymentId: null }]);
       expect(adv.advices[0].reasons[0]).toBe('2 deposits fit by amount and payer: link by hand');
       expect(await openOf(s.db, doc('INV-1004'))).toBe(20_000);
-      const list = await s.asToken(token, 'GET', '/api/v1/cashapp/remittance-advices?unlinked=true');
+      const list = await s.asToken(token, 'GET',
+        '/api/v1/cashapp/remittance-advices?unlinked=true');
       expect(list.statusCode).toBe(200);
       const item = list.json().items[0];
       expect(item).toMatchObject({ traceNumber: 'CHK-5512', amount: '200.00',

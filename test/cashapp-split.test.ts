@@ -60,7 +60,8 @@ describe('splitting a payment across customers (use case)', () => {
     async () => {
       const g = await group();
       const gl0 = { ar: await glBalance(db, 'ar_control'),
-        cash: await glBalance(db, 'unapplied_cash'), clearing: await glBalance(db, 'cash_clearing') };
+        cash: await glBalance(db, 'unapplied_cash'),
+        clearing: await glBalance(db, 'cash_clearing') };
       const o = unwrap(await splitPayment(db, actor, { paymentId: g.check.id, parts: [
         { account: g.parent.accountNumber, amountCents: c(30_000),
           lines: [{ documentNumber: g.pInv.number, amountCents: c(30_000) }] },
@@ -286,8 +287,8 @@ describe('POST /api/v1/cashapp/payments/:id/split', () => {
     const rep = await s.token('rep');
     expect((await s.asToken(rep, 'POST', url, { parts: [
       { account: g.east.accountNumber, amount: '300.00' }] })).statusCode).toBe(403);
-    const back = await s.asToken(token, 'POST', `/api/v1/cashapp/payment-splits/${o.splitId}/reverse`,
-      { reason: 'customer asked' });
+    const back = await s.asToken(token, 'POST',
+      `/api/v1/cashapp/payment-splits/${o.splitId}/reverse`, { reason: 'customer asked' });
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json()).toMatchObject({ paymentId: g.check.id, unappliedCents: 100_000 });
     const none = await s.asToken(token, 'POST', '/api/v1/cashapp/payment-splits/999999/reverse',

@@ -233,7 +233,8 @@ async function movePart(
     customerId: part.customerId, documentDate: splitOn, dueDate: splitOn,
     currency: payment.currency, createdBy: actor.name,
   };
-  const what = `part ${part.partNo} of payment ${payment.number} (#${payment.id}, split ${splitId})`;
+  const what = `part ${part.partNo} of payment ${payment.number} (#${payment.id}, `
+    + `split ${splitId})`;
   const [transfer, moved] = await insertDocuments(tx, [
     { ...base, type: 'debit_memo', number: `SPLIT-${payment.id}-${splitId}-${part.partNo}`,
       amountCents: amount, openCents: amount, memo: `transfer of ${what}`,

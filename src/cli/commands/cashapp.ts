@@ -129,7 +129,9 @@ function splitPart(spec: string): SplitPartRequest {
   };
   const lines = (m[3] ?? '').split(',').filter(Boolean).map((l) => {
     const at = l.lastIndexOf('=');
-    if (at <= 0) throw new CliError('split_spec_invalid', `--part ${spec}: "${l}" is not DOC=AMOUNT`, 2);
+    if (at <= 0) {
+      throw new CliError('split_spec_invalid', `--part ${spec}: "${l}" is not DOC=AMOUNT`, 2);
+    }
     return { documentNumber: l.slice(0, at), amountCents: amount(l.slice(at + 1)) };
   });
   return { account: m[1]!, amountCents: amount(m[2]!), lines };
@@ -163,7 +165,8 @@ async function cardRequest(ctx: CliContext, account: string, o: CardOptions) {
     const number = at > 0 ? spec.slice(0, at) : spec;
     const item = (await findDebitsByNumber(db, number)).find((d) => d.customerId === customer.id);
     if (!item) {
-      throw new CliError('document_not_found', `--invoice ${spec}: ${account} has no item ${number}`);
+      throw new CliError('document_not_found',
+        `--invoice ${spec}: ${account} has no item ${number}`);
     }
     if (at < 0 && item.openCents <= 0) {
       throw new CliError('invoice_not_open', `--invoice ${spec}: ${number} has nothing open `
@@ -284,7 +287,8 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
         + `${formatAmount(p.onAccountCents)} on account`)].join('\n'));
     });
   payments.command('unsplit <splitId>')
-    .description('undo a split by reversal: the parts\' payments voided, the payment unapplied again')
+    .description('undo a split by reversal: the parts\' payments voided, the payment '
+      + 'unapplied again')
     .requiredOption('--reason <text>', 'why (kept with the reversals)')
     .option('--date <date>', 'effective date, YYYY-MM-DD (default: today)')
     .action(async (id: string, o: { reason: string; date?: string }, cmd: Command) => {
