@@ -77,7 +77,9 @@ const attachmentJson = (a: Attachment) => ({ ...a,
 /** "attachment; filename=..." with an ASCII fallback and the UTF-8 name (RFC 6266). */
 function contentDisposition(kind: string, fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  const encoded = encodeURIComponent(fileName)
+    .replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 function sendFile(
