@@ -95,11 +95,18 @@ function Upload({ onDone }: { onDone: (message: string, paymentId?: number) => v
     setError(undefined);
     try {
       const r = await call<{ status: string; format: string; paymentIds: number[];
-        autoApplied: number; review: number }>('POST',
+        autoApplied: number; review: number; advices: { paymentId: number | null }[];
+        advicesLinked: unknown[] }>('POST',
         `/cashapp/bank-files?fileName=${encodeURIComponent(file.name)}`, undefined, file);
+      // An 820 holds remittance advices, whose money comes in a bank file of its own.
+      const linked = r.advices.filter((a) => a.paymentId !== null).length;
+      const advices = r.advices.length === 0 ? '' : `, ${r.advices.length} remittance ` +
+        `advice(s): ${linked} linked to their deposit, ${r.advices.length - linked} waiting`;
+      const found = r.advicesLinked.length === 0 ? ''
+        : `, ${r.advicesLinked.length} matched with the remittance advice that came first`;
       onDone(r.status === 'already_imported' ? `${file.name} was imported before: nothing new`
         : `${file.name} (${r.format}): ${r.paymentIds.length} payments, ${r.autoApplied} applied ` +
-          `automatically, ${r.review} to review`, r.paymentIds[0]);
+          `automatically, ${r.review} to review${found}${advices}`, r.paymentIds[0]);
     } catch (e) {
       setError(e);
     } finally {
