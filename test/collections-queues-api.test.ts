@@ -186,7 +186,7 @@ describe('credit memo approvals', () => {
       expect(queue.statusCode).toBe(200);
       expect(queue.json().items).toEqual([expect.objectContaining({ id: approval.id,
         disputeId: id, accountNumber: 'Q-1', amount: '1500.00', reasonCode: 'pricing',
-        disputeStatus: 'in_review' })]);
+        disputeStatus: 'in_review', requestedByName: 'Ann' })]);
       for (const who of [ann, rex, aud]) {
         expect((await who.request('GET', '/api/v1/credit-memo-approvals')).statusCode).toBe(403);
         expect((await who.request('POST', `/api/v1/credit-memo-approvals/${approval.id}/decision`,

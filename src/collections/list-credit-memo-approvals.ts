@@ -10,6 +10,7 @@ export interface CreditMemoApprovalEntry extends CreditMemoApproval {
   kind: 'dispute' | 'deduction';
   owner: string | null;
   disputeStatus: string;
+  requestedByName: string | null;
 }
 
 /**
@@ -26,9 +27,10 @@ export async function listCreditMemoApprovals(
   const r = await db.query<CreditMemoApprovalEntry>(
     `SELECT ${APPROVAL_COLUMNS}, d.customer_id AS "customerId",
        c.account_number AS "accountNumber", c.name AS "customerName",
-       d.reason_code AS "reasonCode", d.kind, d.owner, d.status AS "disputeStatus"
+       d.reason_code AS "reasonCode", d.kind, d.owner, d.status AS "disputeStatus",
+       u.display_name AS "requestedByName"
      FROM credit_memo_approvals a JOIN disputes d ON d.id = a.dispute_id
-     JOIN customers c ON c.id = d.customer_id
+     JOIN customers c ON c.id = d.customer_id LEFT JOIN users u ON u.username = a.requested_by
      WHERE ${filter} ORDER BY ${order} LIMIT $1`, [q.limit]);
   return r.rows;
 }

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   demoLogins, launchBrowser, ROOT, screenshot, settled, signInPage, startServer, toCents,
   type Login, type RoleName, type RunningServer,
@@ -45,6 +45,15 @@ beforeAll(async () => {
   browser = launched.context;
   closeBrowser = launched.close;
 }, 420_000);
+
+// A test closes its pages when it passes: any left open failed, and show where.
+afterEach(async () => {
+  const open = (browser?.pages() ?? []).filter((p) => p.url() !== 'about:blank');
+  for (const [i, p] of open.entries()) {
+    await p.screenshot({ path: join(SHOTS, `queues-failed-${i}.png`) }).catch(() => undefined);
+    await p.close();
+  }
+});
 
 afterAll(async () => {
   await closeBrowser?.();

@@ -77,6 +77,7 @@ export interface CreditMemoApprovalEntry extends CreditMemoApproval {
   kind: 'dispute' | 'deduction';
   owner: string | null;
   disputeStatus: DisputeStatus;
+  requestedByName: string | null;
 }
 
 export interface DisputeMove {

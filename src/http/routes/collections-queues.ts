@@ -146,7 +146,8 @@ export const collectionsQueueRoutes: RouteModule = async (app, { deps }) => {
       limit: request.query.limit ?? 200 });
     return { items: list.map((a) => ({ ...approvalJson(a), customerId: a.customerId,
       accountNumber: a.accountNumber, customerName: a.customerName, reasonCode: a.reasonCode,
-      kind: a.kind, owner: a.owner, disputeStatus: a.disputeStatus })) };
+      kind: a.kind, owner: a.owner, disputeStatus: a.disputeStatus,
+      requestedByName: a.requestedByName })) };
   });
 
   app.post('/credit-memo-approvals/:id/decision', {

@@ -101,7 +101,7 @@ export function CollectionsApprovalsPage() {
                   <td className="name-cell">{a.customerName}</td>
                   <td>{humanize(a.reasonCode)}{a.kind === 'deduction' ? ' (deduction)' : ''}</td>
                   <td className="num"><Amount value={a.amount} /></td>
-                  <td>{a.requestedBy}</td>
+                  <td>{a.requestedByName ?? a.requestedBy}</td>
                   <td className="note-cell">{status === 'pending' ? a.note
                     : a.decisionNote ?? a.note}</td>
                   {status === 'pending' ? (
