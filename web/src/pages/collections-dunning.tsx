@@ -42,8 +42,8 @@ function PreviewSummary({ p }: { p: DunningPreview }) {
     <div className="q-summary" data-testid="preview-summary">
       <strong>{formatCount(p.messages.length)} {p.messages.length === 1 ? 'message'
         : 'messages'}</strong>
-      <span>{counts(byChannel, { email: 'email', letter: 'letters', fax: 'fax',
-        call_task: 'call tasks' })}</span>
+      {p.messages.length > 0 ? <span>{counts(byChannel, { email: 'email', letter: 'letters',
+        fax: 'fax', call_task: 'call tasks' })}</span> : null}
       {[...totals].map(([cur, c]) => (
         <span key={cur}>totaling {formatAmount(centsToDecimal(c))} {cur}</span>
       ))}
