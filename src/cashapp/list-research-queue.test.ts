@@ -23,6 +23,10 @@ const cases: { name: string; facts: Partial<ExplanationFacts>; says: string | nu
     proposal: { customerId: null, allocations: [], reasons: ['customer not identified'] } },
   says: 'customer unknown: no account, payer account, invoice number or name matches' },
   { name: 'matched, no item fits', facts: {}, says: 'no open item or combination fits 500.00' },
+  { name: 'no item fits, the payer named another customer', facts: { proposal: {
+    customerId: 2, allocations: [], reasons: [...base.proposal!.reasons,
+      'the payment is posted to another customer: review'] } },
+  says: 'no open item or combination fits 500.00; the payer looks like another customer' },
 ];
 
 describe('queueExplanation', () => {

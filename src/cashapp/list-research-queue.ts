@@ -130,8 +130,13 @@ export function queueExplanation(f: ExplanationFacts): string | null {
   if (f.customerAccount === null && f.proposal.customerId === null) {
     return 'customer unknown: no account, payer account, invoice number or name matches';
   }
-  // The engine's last reason says what failed: "no open item or combination fits 1,750.00".
-  return f.proposal.reasons.at(-1) ?? 'no open item matches';
+  // The engine says what failed ("no open item or combination fits 1,750.00"); cash
+  // application may add that the payer looks like another customer than the payment's.
+  const reasons = f.proposal.reasons;
+  const fits = [...reasons].reverse().find((r) => r.startsWith('no open item'));
+  const other = reasons.some((r) => r.startsWith('the payment is posted to another customer'));
+  if (fits) return other ? `${fits}; the payer looks like another customer` : fits;
+  return reasons.at(-1) ?? 'no open item matches';
 }
 
 async function documentNumbers(tx: Queryable, ids: number[]): Promise<Map<number, string>> {
