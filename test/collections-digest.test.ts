@@ -9,6 +9,7 @@ import { createPromise } from '../src/collections/create-promise.ts';
 import { evaluatePromises } from '../src/collections/evaluate-promises.ts';
 import { smtpMailer, type Mailer } from '../src/collections/mailer.ts';
 import { openDispute } from '../src/collections/open-dispute.ts';
+import { runDunning } from '../src/collections/run-dunning.ts';
 import { sendSalesRepDigests } from '../src/collections/sales-rep-digest.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Role } from '../src/domain/permissions.ts';
@@ -280,5 +281,23 @@ describe('arc digest sales-reps and POST /api/v1/sales-rep-digests', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('a credit hold placed by dunning', () => {
+  it('reaches the rep of the account in their next digest', async () => {
+    await user('dee', 'sales_rep', 'Dee Dunning', 'dee@sales.example');
+    const cu = await customer(db, { name: 'Dunned Co', salesRep: 'Dee Dunning' });
+    await post(db, 'invoice', cu.id, '2026-09-01', 40_000, { dueDate: '2026-10-01' });
+    // 61 days past due on 12-01: the standard strategy's final demand, with a credit hold.
+    const run = unwrap(await runDunning(db, actor, { runKey: 'digest-hold', asOf: '2026-12-01' }));
+    expect(run.creditHolds).toBeGreaterThanOrEqual(1);
+    const before = inbox.length;
+    const r = unwrap(await sendSalesRepDigests(db, actor, mailer, 'Demo Company', {
+      asOf: '2026-12-01', now: new Date(), periodDays: 7, salesRep: 'Dee Dunning' }));
+    expect(r.digests).toMatchObject([{ status: 'sent', counts: { newHolds: 1, past60: 1 } }]);
+    await expect.poll(() => inbox.length).toBe(before + 1);
+    expect(inbox.at(-1)!.text).toMatch(new RegExp(`New credit holds \\(1\\)\\n.*\\n\\s+${
+      cu.accountNumber}\\s+Dunned Co\\s+\\d{4}-\\d{2}-\\d{2}\\s+400.00 USD\\s+400.00 USD`));
   });
 });

@@ -98,22 +98,29 @@ export async function loadDigestSections(
 
 /**
  * Accounts on credit hold now that went on hold in the window: a customer change to on_hold
- * (by hand or an import) or a dunning credit hold, as the audit log recorded it.
+ * (by hand or an import) or a dunning credit hold, as the audit log recorded it. The audit
+ * records are read once over the widest window (by time, then action), not per account.
  */
 async function holds(db: Queryable, params: unknown[]) {
   const r = await db.query<DigestHold & { rep: string; heldAt: unknown }>(
-    `SELECT r.rep, ${ACCOUNT}, min(a.at) AS "heldAt",
+    `WITH r AS (SELECT * FROM ${REPS}),
+     held AS (
+       SELECT x.id::bigint AS customer_id, a.at FROM audit_log a
+       CROSS JOIN LATERAL jsonb_array_elements_text(a.after->'customerIds') AS x(id)
+       WHERE a.action = 'dunning.credit_hold' AND a.at > (SELECT min(since_at) FROM r)
+       UNION ALL
+       SELECT a.customer_id, a.at FROM audit_log a
+       WHERE a.action IN ('customer.create', 'customer.update')
+         AND a.at > (SELECT min(since_at) FROM r) AND a.after->>'status' = 'on_hold'
+         AND coalesce(a.before->>'status', '') <> 'on_hold')
+     SELECT r.rep, ${ACCOUNT}, min(h.at) AS "heldAt",
        coalesce((SELECT sum(d.open_cents) FROM documents d
          WHERE d.customer_id = c.id AND d.open_cents <> 0), 0)::bigint AS "balanceCents",
        coalesce((SELECT sum(d.open_cents) FROM documents d WHERE d.customer_id = c.id
          AND d.open_cents > 0 AND d.due_date < $4::date), 0)::bigint AS "pastDueCents"
-     FROM ${REPS}
+     FROM r
      JOIN customers c ON c.sales_rep = r.rep AND c.status = 'on_hold'
-     JOIN audit_log a ON a.at > r.since_at AND (
-       (a.customer_id = c.id AND a.action IN ('customer.create', 'customer.update')
-         AND a.after->>'status' = 'on_hold'
-         AND coalesce(a.before->>'status', '') <> 'on_hold')
-       OR (a.action = 'dunning.credit_hold' AND a.after->'customerIds' @> to_jsonb(c.id)))
+     JOIN held h ON h.customer_id = c.id AND h.at > r.since_at
      GROUP BY r.rep, c.id ORDER BY r.rep, "balanceCents" DESC, c.id`, params);
   return r.rows.map(({ heldAt, ...h }) => ({ ...h, heldOn: isoInstant(heldAt).slice(0, 10) }));
 }

@@ -51,3 +51,7 @@ CREATE TABLE sales_rep_digests (
 CREATE INDEX sales_rep_digests_rep ON sales_rep_digests (sales_rep, created_at DESC);
 CREATE UNIQUE INDEX sales_rep_digests_once_per_run ON sales_rep_digests (sales_rep, run_key)
   WHERE run_key IS NOT NULL AND status = 'sent';
+
+-- The collector scorecard counts contacts logged by hand in a period (src/reports/).
+CREATE INDEX activities_manual_occurred ON activities (occurred_on, author)
+  WHERE source = 'manual';
