@@ -10,7 +10,6 @@
  *
  * The issue's full size is --payments 100000 --customers 50000 --items-per-customer 20.
  */
-import { randomBytes } from 'node:crypto';
 import { matchPayments as engine } from '../src/domain/matching/match-payment.ts';
 import { DEFAULT_MATCH_CONFIG, type MatchProposal } from '../src/domain/matching/types.ts';
 import { openDb, type Queryable } from '../src/db/connection.ts';
@@ -84,7 +83,13 @@ async function speed(): Promise<void> {
   const perCustomer = option('--items-per-customer', 20);
   const chunk = option('--chunk', 1000);
   const url = process.env.DATABASE_URL;
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  // Its own schema, dropped first (a run stopped midway leaves it behind).
+  const schema = 'bench_matching';
+  if (url) {
+    const admin = await openDb({ url, dataDir: 'memory://' });
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.close();
+  }
   const db = await openDb({ url, dataDir: 'memory://', schema: url ? schema : undefined });
   try {
     await migrate(db);

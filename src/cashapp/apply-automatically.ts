@@ -20,18 +20,23 @@ import { maxDate, type IsoDate } from '../domain/dates.ts';
 import type { Cents } from '../domain/money.ts';
 import type { Terms } from '../domain/terms.ts';
 import {
-  checkApplyCredit, type ApplyCreditInput, type ApplyFacts,
+  checkApplyCredit, type ApplyCreditInput, type ApplyFacts, type ApplyLine,
 } from '../ledger/apply-credit.ts';
 import { loadTermsTable } from './match-inputs.ts';
 import type { StoredPayment } from './receipt-payment.ts';
 import type { StoredAllocation, StoredDeduction } from './store.ts';
-import { writeAutomaticApplications, type PlannedApply } from './write-automatic-applications.ts';
+import {
+  writeAutomaticApplications, type PlannedApply, type PlannedDeduction,
+} from './write-automatic-applications.ts';
 
 export interface AutomaticApplication {
   /** Locked by the caller. */
   payment: StoredPayment;
   customerId: number;
+  /** Negative: a credit memo the remittance nets (applied to the debits before the cash). */
   allocations: readonly StoredAllocation[];
+  /** Short pays beyond tolerance: each becomes a deduction item (as open-deduction.ts). */
+  deductions?: readonly StoredDeduction[];
   method: string;
   confidence: number;
   /** Discounts are judged on the payment's value date. */
@@ -43,14 +48,14 @@ export type AutomaticOutcome =
   | { ok: false; code: string };
 
 /**
- * Proposals this path carries out: cash to debit items only (no credit memo netted, no deduction
- * opened); the others go through apply-proposal one by one.
+ * Proposals this path carries out: every proposal that names items. Credit memos the
+ * remittance nets and the deductions of short pays are written set-based too, with the rows
+ * apply-proposal writes (they were one apply-proposal call each, the slowest part of a batch).
  */
 export function fitsBatchPath(
-  allocations: readonly StoredAllocation[], deductions: readonly StoredDeduction[],
+  allocations: readonly StoredAllocation[], _deductions: readonly StoredDeduction[],
 ): boolean {
-  return deductions.length === 0 && allocations.length > 0 &&
-    allocations.every((a) => a.appliedCents > 0);
+  return allocations.length > 0;
 }
 
 interface Facts {
@@ -91,49 +96,134 @@ async function loadFacts(
   };
 }
 
-/**
- * Checks one payment against the facts as the earlier payments of the batch left them (`open`,
- * `taken`); the first broken rule's code, or the apply-credit input to write.
- */
-function check(
-  a: AutomaticApplication, f: Facts, open: Map<number, LedgerDocument>,
-  seenOpen: (debitId: number) => number | undefined,
-): { code: string } | ApplyCreditInput {
-  const credit = open.get(a.payment.id);
-  if (!credit) return { code: 'credit_not_found' };
-  const currency = f.customers.get(a.customerId);
-  if (currency === undefined) return { code: 'customer_not_found' };
-  if (currency !== credit.currency) return { code: 'currency_must_match_customer' };
-  if (credit.customerId !== null && credit.customerId !== a.customerId) {
-    return { code: 'payment_belongs_to_another_customer' };
-  }
-  const changed = a.allocations.find((x) =>
-    f.docs.get(x.documentId)?.openCents !== seenOpen(x.documentId));
-  if (changed) return { code: 'open_amount_changed_since_matching' };
-  const appliedOn = a.allocations.reduce((d, x) =>
-    maxDate(d, open.get(x.documentId)?.documentDate ?? d), maxDate(credit.documentDate,
-    a.valueDate));
-  const input: ApplyCreditInput = {
-    creditId: credit.id, appliedOn, method: a.method, confidence: a.confidence,
-    allowDiscountOverride: appliedOn !== a.valueDate,
-    lines: a.allocations.map((x) => ({
-      debitId: x.documentId, amountCents: x.appliedCents, discountCents: x.discountCents,
-      writeOffCents: x.writeOffCents,
-    })),
-  };
-  const debits = new Map(a.allocations.flatMap((x) => {
-    const d = open.get(x.documentId);
-    return d ? [[x.documentId, d] as const] : [];
+/** The cash lines of the payment and the credit memos' lines: each memo covers debits in order. */
+function splitByCredit(allocations: readonly StoredAllocation[]) {
+  const needs = allocations.filter((x) => x.appliedCents >= 0).map((x) => ({
+    debitId: x.documentId, cash: x.appliedCents as number, discount: x.discountCents,
+    writeOff: x.writeOffCents,
+  }));
+  const memos = allocations.filter((x) => x.appliedCents < 0).map((x) => {
+    let left = -x.appliedCents;
+    const lines: ApplyLine[] = [];
+    for (const n of needs) {
+      const take = Math.min(left, n.cash);
+      if (take <= 0) continue;
+      n.cash -= take;
+      left -= take;
+      lines.push({ debitId: n.debitId, amountCents: take as Cents });
+    }
+    return { creditId: x.documentId, lines };
+  });
+  return { needs, memos };
+}
+
+/** What one payment writes: credit memo applies, then the cash apply, then the deductions. */
+interface Plan {
+  applies: ApplyCreditInput[];
+  deductions: PlannedDeduction[];
+}
+
+function factsFor(credit: LedgerDocument, input: ApplyCreditInput, f: Facts,
+  open: ReadonlyMap<number, LedgerDocument>): ApplyFacts {
+  const debits = new Map(input.lines.flatMap((l) => {
+    const d = open.get(l.debitId);
+    return d ? [[l.debitId, d] as const] : [];
   }));
   const terms = new Map([...debits].flatMap(([id, d]) => {
     const t = d.termsCode === null ? undefined : f.terms.get(d.termsCode);
     return t ? [[id, t] as const] : [];
   }));
-  const facts: ApplyFacts = {
-    credit: { ...credit, customerId: a.customerId }, debits, parents: f.parents, terms,
-    discountTakenCents: f.discountTaken, writeOffMaxCents: f.writeOffMaxCents,
-  };
-  return checkApplyCredit(input, facts) ?? input;
+  return { credit, debits, parents: f.parents, terms, discountTakenCents: f.discountTaken,
+    writeOffMaxCents: f.writeOffMaxCents };
+}
+
+/** Moves `open` (and the discounts taken) as `input` would. */
+function applyTo(open: Map<number, LedgerDocument>, input: ApplyCreditInput, f: Facts): void {
+  const credit = open.get(input.creditId)!;
+  for (const l of input.lines) {
+    const d = open.get(l.debitId)!;
+    d.openCents = (d.openCents - l.amountCents - (l.discountCents ?? 0) -
+      (l.writeOffCents ?? 0)) as Cents;
+    credit.openCents = (credit.openCents + l.amountCents) as Cents;
+    if ((l.discountCents ?? 0) > 0) {
+      f.discountTaken.set(l.debitId, (f.discountTaken.get(l.debitId) ?? 0) + l.discountCents!);
+    }
+  }
+}
+
+function firstProblem(a: AutomaticApplication, f: Facts, open: Map<number, LedgerDocument>,
+  seenOpen: (debitId: number) => number | undefined): string | undefined {
+  const credit = open.get(a.payment.id);
+  if (!credit) return 'credit_not_found';
+  const currency = f.customers.get(a.customerId);
+  if (currency === undefined) return 'customer_not_found';
+  if (currency !== credit.currency) return 'currency_must_match_customer';
+  if (credit.customerId !== null && credit.customerId !== a.customerId) {
+    return 'payment_belongs_to_another_customer';
+  }
+  const changed = a.allocations.find((x) =>
+    f.docs.get(x.documentId)?.openCents !== seenOpen(x.documentId));
+  return changed ? 'open_amount_changed_since_matching' : undefined;
+}
+
+/**
+ * Checks one payment against the facts as the earlier payments of the batch left them (`open`,
+ * `taken`), as apply-proposal would carry it out; the first broken rule's code, or the plan.
+ * `open` moves only when every part of the payment passes.
+ */
+function check(
+  a: AutomaticApplication, f: Facts, open: Map<number, LedgerDocument>,
+  seenOpen: (debitId: number) => number | undefined,
+): { code: string } | Plan {
+  const problem = firstProblem(a, f, open, seenOpen);
+  if (problem) return { code: problem };
+  const payment = open.get(a.payment.id)!;
+  const appliedOn = a.allocations.reduce((d, x) =>
+    maxDate(d, open.get(x.documentId)?.documentDate ?? d), maxDate(payment.documentDate,
+    a.valueDate));
+  const { needs, memos } = splitByCredit(a.allocations);
+  const how = { appliedOn, method: a.method, confidence: a.confidence };
+  const applies: ApplyCreditInput[] = memos.filter((m) => m.lines.length > 0)
+    .map((m) => ({ creditId: m.creditId, lines: m.lines, ...how }));
+  const cash = needs.filter((n) => n.cash > 0).map((n) => ({
+    debitId: n.debitId, amountCents: n.cash as Cents, discountCents: n.discount,
+    writeOffCents: n.writeOff,
+  }));
+  if (cash.length > 0) {
+    applies.push({ creditId: payment.id, lines: cash, ...how,
+      allowDiscountOverride: appliedOn !== a.valueDate });
+  }
+  // Checked on copies, in order: each apply sees what the ones before it left.
+  const scratch = new Map(open);
+  const touched = (id: number) => scratch.set(id, { ...scratch.get(id)! });
+  const taken = new Map(f.discountTaken);
+  const trial: Facts = { ...f, discountTaken: taken };
+  touched(payment.id);
+  scratch.get(payment.id)!.customerId = a.customerId;
+  for (const input of applies) {
+    [input.creditId, ...input.lines.map((l) => l.debitId)].forEach(touched);
+    const refused = checkApplyCredit(input, factsFor(scratch.get(input.creditId)!, input, trial,
+      scratch));
+    if (refused) return { code: refused.code };
+    applyTo(scratch, input, trial);
+  }
+  const deductions: PlannedDeduction[] = [];
+  for (const d of a.deductions ?? []) {
+    if (d.documentId === null) continue;
+    const invoice = scratch.get(d.documentId);
+    if (!invoice) return { code: 'debit_not_found' };
+    if (d.amountCents <= 0 || d.amountCents > invoice.openCents) {
+      return { code: 'amount_exceeds_open_balance' };
+    }
+    touched(d.documentId);
+    scratch.get(d.documentId)!.openCents = (invoice.openCents - d.amountCents) as Cents;
+    deductions.push({ paymentId: payment.id, invoice: f.docs.get(d.documentId)!,
+      amountCents: d.amountCents, reasonCode: d.reasonCode, date: appliedOn });
+  }
+  if (applies.length === 0 && deductions.length === 0) return { code: 'proposal_has_no_items' };
+  for (const [id, doc] of scratch) if (open.get(id) !== doc) open.set(id, doc);
+  for (const [id, t] of taken) f.discountTaken.set(id, t);
+  return { applies, deductions };
 }
 
 /**
@@ -149,32 +239,32 @@ export async function applyAutomaticallyInTx(
   const f = await loadFacts(tx, list);
   const open = new Map([...f.docs].map(([id, d]) => [id, { ...d }]));
   const planned: PlannedApply[] = [];
+  const deductions: PlannedDeduction[] = [];
   for (const a of list) {
+    const assign = open.get(a.payment.id)?.customerId === null;
     const r = check(a, f, open, seenOpen);
     if ('code' in r) {
       out.set(a.payment.id, { ok: false, code: r.code });
       continue;
     }
-    const credit = open.get(a.payment.id)!;
-    const before = credit.customerId;
-    for (const l of r.lines) {
-      const d = open.get(l.debitId)!;
-      d.openCents = (d.openCents - l.amountCents - (l.discountCents ?? 0) -
-        (l.writeOffCents ?? 0)) as Cents;
-      credit.openCents = (credit.openCents + l.amountCents) as Cents;
-      if ((l.discountCents ?? 0) > 0) {
-        f.discountTaken.set(l.debitId, (f.discountTaken.get(l.debitId) ?? 0) + l.discountCents!);
-      }
+    const payment = open.get(a.payment.id)!;
+    if (r.applies.every((x) => x.creditId !== payment.id) && assign) {
+      // Only credit memos and deductions: the payment is still assigned its customer.
+      planned.push({ input: { creditId: payment.id, appliedOn: a.valueDate, lines: [] },
+        credit: payment, assign, debits: open, paymentId: payment.id });
     }
-    credit.customerId = a.customerId;
-    planned.push({ input: r, credit, assign: before === null, debits: open });
+    for (const input of r.applies) {
+      const credit = open.get(input.creditId)!;
+      planned.push({ input, credit, assign: assign && credit.id === payment.id, debits: open,
+        paymentId: payment.id });
+    }
+    deductions.push(...r.deductions);
+    out.set(payment.id, { ok: true, unappliedCents: -payment.openCents as Cents,
+      applicationIds: [] });
   }
-  const written = await writeAutomaticApplications(tx, actor, planned, f.docs);
-  for (const p of planned) {
-    out.set(p.credit.id, {
-      ok: true, unappliedCents: -p.credit.openCents as Cents,
-      applicationIds: written.get(p.credit.id) ?? [],
-    });
+  const written = await writeAutomaticApplications(tx, actor, planned, f.docs, deductions);
+  for (const [id, o] of out) {
+    if (o.ok) o.applicationIds = written.get(id) ?? [];
   }
   return out;
 }

@@ -1,9 +1,9 @@
 /**
  * Runs the matching engine on payments and acts on its proposals: those at or above the
  * configured confidence are applied at once, the rest wait in the research queue with their
- * reasons. Cash-only proposals (the common case) are applied together by the set-based path
- * (apply-automatically.ts); those that net credit memos or open deductions go through
- * apply-proposal one by one. An automatic application the ledger refuses (a rule the engine does
+ * reasons. Proposals are applied together by the set-based path (apply-automatically.ts), credit
+ * memos netted and deductions opened included; apply-proposal one by one is left for a proposal
+ * that names no item. An automatic application the ledger refuses (a rule the engine does
  * not know, e.g. a write-off limit, or an open amount changed meanwhile) falls back to review;
  * nothing half-applied stays.
  */
@@ -107,7 +107,7 @@ export async function matchPaymentsInTx(
     if (!wanted(payment, proposal, shape)) return;
     if (!fitsBatchPath(shape.allocations, shape.deductions)) return;
     batch.push({ payment, customerId: shape.customerId!, allocations: shape.allocations,
-      method: proposal.rule, confidence: proposal.confidence,
+      deductions: shape.deductions, method: proposal.rule, confidence: proposal.confidence,
       valueDate: payment.valueDate ?? payment.documentDate });
   });
   const applied = await applyAutomaticallyInTx(tx, actor, batch,

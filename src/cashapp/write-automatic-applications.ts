@@ -1,28 +1,49 @@
 /**
- * Writes a checked batch of automatic applications with set-based statements: the payments'
- * customers, every application, the discount and write-off documents with their applications,
- * the open amounts and the audit records, one statement each, and a summarized journal entry.
- * The rows are those apply-credit writes (src/ledger/apply-credit.ts), so reversals, returns and
- * `arc verify` treat them alike.
+ * Writes a checked batch of automatic applications with set-based statements: every
+ * application (of the payments and of the credit memos they net), the discount and write-off
+ * documents with their applications, the deductions of short pays (open-deduction.ts's rows),
+ * the open amounts together with the payments' customers, and the audit records, one statement
+ * each, and a summarized journal entry. The rows are those apply-credit and open-deduction
+ * write, so reversals, returns and `arc verify` treat them alike.
  */
 import type { Actor } from '../db/audit.ts';
 import type { Queryable } from '../db/connection.ts';
-import { addToOpenCents, type LedgerDocument } from '../db/documents.ts';
+import type { LedgerDocument } from '../db/documents.ts';
 import { insertJournalEntry } from '../db/journal.ts';
 import {
   applicationJournalLines, documentJournalLines, summarizeLines, type CreditType,
   type DebitType, type JournalLine,
 } from '../domain/ledger.ts';
 import type { Cents } from '../domain/money.ts';
+import { assert } from '../domain/result.ts';
 import { adjustmentExternalId, type ApplyCreditInput } from '../ledger/apply-credit.ts';
 
 export interface PlannedApply {
   input: ApplyCreditInput;
-  /** The payment as it will be after the apply (customer assigned, open amount reduced). */
+  /**
+   * The credit (the payment, or a credit memo its remittance nets) as it will be after the
+   * apply (customer assigned, open amount reduced).
+   */
   credit: LedgerDocument;
   /** True when the payment had no customer: it is assigned `credit.customerId`. */
   assign: boolean;
   debits: ReadonlyMap<number, LedgerDocument>;
+  /** The payment this apply is part of (default: the credit itself). */
+  paymentId?: number;
+}
+
+/**
+ * A short pay beyond tolerance that becomes a deduction item, as open-deduction.ts writes it:
+ * the deduction (Dr AR control, Cr deductions clearing), a transfer credit (Dr deductions
+ * clearing, Cr AR control) applied to the invoice, the deduction_items row and the audit.
+ */
+export interface PlannedDeduction {
+  paymentId: number;
+  /** As locked, before the batch. */
+  invoice: LedgerDocument;
+  amountCents: Cents;
+  reasonCode: string;
+  date: string;
 }
 
 interface Entry {
@@ -106,21 +127,14 @@ async function insertAdjustments(
 }
 
 /**
- * Writes `planned` (checked, in order); `before` holds the documents as they were locked.
- * Returns the application ids per payment.
+ * Writes `planned` (checked, in order) and `deductions`; `before` holds the documents as they
+ * were locked. Returns the application ids per payment.
  */
 export async function writeAutomaticApplications(
   tx: Queryable, actor: Actor, planned: readonly PlannedApply[],
-  before: ReadonlyMap<number, LedgerDocument>,
+  before: ReadonlyMap<number, LedgerDocument>, deductions: readonly PlannedDeduction[] = [],
 ): Promise<Map<number, number[]>> {
-  if (planned.length === 0) return new Map();
-  const assigned = planned.filter((p) => p.assign);
-  if (assigned.length > 0) {
-    await tx.query(
-      `UPDATE documents d SET customer_id = v.c FROM unnest($1::bigint[], $2::bigint[]) AS v(id, c)
-       WHERE d.id = v.id AND d.customer_id IS NULL`,
-      [assigned.map((p) => p.credit.id), assigned.map((p) => p.credit.customerId)]);
-  }
+  if (planned.length === 0 && deductions.length === 0) return new Map();
   const lines = planned.flatMap((p) => p.input.lines.map((l) => ({ p, l })));
   const appIds = await insertApplicationRows(tx, actor, lines.map(({ p, l }) => ({
     credit: p.credit.id, debit: l.debitId, amount: l.amountCents, on: p.input.appliedOn,
@@ -148,17 +162,124 @@ export async function writeAutomaticApplications(
     entries.push({ date: spec.on, kind: spec.kind, documentId: doc.id, applicationId: null,
       lines: documentJournalLines(spec.kind, -spec.amount as Cents, spec.debit.currency) });
   }
-  await insertEntries(tx, actor, entries);
   const deltas = new Map<number, number>();
   const add = (id: number, d: number) => deltas.set(id, (deltas.get(id) ?? 0) + d);
   for (const { p, l } of lines) {
     add(p.credit.id, l.amountCents);
     add(l.debitId, -(l.amountCents + (l.discountCents ?? 0) + (l.writeOffCents ?? 0)));
   }
-  await addToOpenCents(tx, deltas);
+  const opened = await insertDeductions(tx, actor, deductions, entries);
+  for (const d of deductions) add(d.invoice.id, -d.amountCents);
+  await insertEntries(tx, actor, entries);
+  const assigned = new Map(planned.filter((p) => p.assign)
+    .map((p) => [p.credit.id, p.credit.customerId!]));
+  await updateDocuments(tx, deltas, assigned);
   await writeAuditRows(tx, actor, planned, before, idOf);
-  return new Map(planned.map((p) => [p.credit.id,
-    p.input.lines.map((l) => idOf(p.credit.id, l.debitId))]));
+  await writeDeductionAudit(tx, actor, opened);
+  const out = new Map<number, number[]>();
+  for (const p of planned) {
+    const id = p.paymentId ?? p.credit.id;
+    out.set(id, [...out.get(id) ?? [], ...p.input.lines.map((l) => idOf(p.credit.id, l.debitId))]);
+  }
+  for (const o of opened) {
+    out.set(o.d.paymentId, [...out.get(o.d.paymentId) ?? [], o.applicationId]);
+  }
+  return out;
+}
+
+/**
+ * Open amounts and the customers assigned to unidentified payments, in one statement: the
+ * customer-summary trigger (migration 005) then runs once for the batch, not once per update.
+ */
+async function updateDocuments(
+  tx: Queryable, deltas: ReadonlyMap<number, number>, assigned: ReadonlyMap<number, number>,
+): Promise<void> {
+  const ids = [...new Set([...deltas.keys(), ...assigned.keys()])];
+  if (ids.length === 0) return;
+  const r = await tx.query(
+    `UPDATE documents d SET open_cents = d.open_cents + v.delta,
+       customer_id = coalesce(d.customer_id, v.customer_id)
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS v(id, delta, customer_id)
+     WHERE d.id = v.id`,
+    [ids, ids.map((id) => deltas.get(id) ?? 0), ids.map((id) => assigned.get(id) ?? null)]);
+  assert(r.rowCount === ids.length, 'every document to update exists');
+}
+
+interface OpenedDeduction {
+  d: PlannedDeduction;
+  deductionId: number;
+  transferId: number;
+  applicationId: number;
+}
+
+/** The deduction and transfer documents, the transfer's application and deduction_items. */
+async function insertDeductions(
+  tx: Queryable, actor: Actor, list: readonly PlannedDeduction[], entries: Entry[],
+): Promise<OpenedDeduction[]> {
+  if (list.length === 0) return [];
+  const memo = (d: PlannedDeduction) =>
+    `short pay ${d.reasonCode} on ${d.invoice.number} (payment ${d.paymentId})`;
+  const docs = list.flatMap((d) => [
+    { d, type: 'deduction', number: `DED-${d.invoice.number}-${d.paymentId}`,
+      amount: d.amountCents, open: d.amountCents, memo: memo(d),
+      ext: `deduction:${d.paymentId}:${d.invoice.id}` },
+    // Born applied: its open amount is what apply-credit leaves it, 0.
+    { d, type: 'credit_memo', number: `DEDX-${d.invoice.number}-${d.paymentId}`,
+      amount: -d.amountCents, open: 0, memo: `transfer to deduction: ${memo(d)}`,
+      ext: `deduction_transfer:${d.paymentId}:${d.invoice.id}` },
+  ]);
+  const r = await tx.query<{ id: number; externalId: string }>(
+    `INSERT INTO documents (customer_id, type, number, document_date, due_date, amount_cents,
+       open_cents, currency, memo, external_id, created_by)
+     SELECT c, t, num, o, o, a, op, cur, memo, ext, $10 FROM unnest($1::bigint[], $2::text[],
+       $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::char(3)[], $8::text[],
+       $9::text[]) AS x(c, t, num, o, a, op, cur, memo, ext)
+     RETURNING id, external_id AS "externalId"`,
+    [docs.map((x) => x.d.invoice.customerId), docs.map((x) => x.type),
+      docs.map((x) => x.number), docs.map((x) => x.d.date), docs.map((x) => x.amount),
+      docs.map((x) => x.open), docs.map((x) => x.d.invoice.currency), docs.map((x) => x.memo),
+      docs.map((x) => x.ext), actor.name]);
+  const idOf = new Map(r.rows.map((x) => [x.externalId, x.id]));
+  const opened = list.map((d) => ({
+    d, deductionId: idOf.get(`deduction:${d.paymentId}:${d.invoice.id}`)!,
+    transferId: idOf.get(`deduction_transfer:${d.paymentId}:${d.invoice.id}`)!,
+  }));
+  const apps = await insertApplicationRows(tx, actor, opened.map((o) => ({
+    credit: o.transferId, debit: o.d.invoice.id, amount: o.d.amountCents, on: o.d.date,
+    method: 'deduction', confidence: null,
+  })));
+  await tx.query(
+    `INSERT INTO deduction_items (document_id, payment_id, invoice_id, reason_code,
+       transfer_document_id)
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[])`,
+    [opened.map((o) => o.deductionId), opened.map((o) => o.d.paymentId),
+      opened.map((o) => o.d.invoice.id), opened.map((o) => o.d.reasonCode),
+      opened.map((o) => o.transferId)]);
+  for (const o of opened) {
+    const { currency } = o.d.invoice;
+    entries.push({ date: o.d.date, kind: 'document', documentId: o.deductionId,
+      applicationId: null, lines: documentJournalLines('deduction', o.d.amountCents, currency) });
+    entries.push({ date: o.d.date, kind: 'document', documentId: o.transferId,
+      applicationId: null, lines: [
+        { account: 'ar_control', currency, amountCents: -o.d.amountCents as Cents },
+        { account: 'deductions', currency, amountCents: o.d.amountCents },
+      ] });
+  }
+  return opened.map((o) => ({ ...o,
+    applicationId: apps.get(`${o.transferId}:${o.d.invoice.id}`)! }));
+}
+
+async function writeDeductionAudit(
+  tx: Queryable, actor: Actor, opened: readonly OpenedDeduction[],
+): Promise<void> {
+  if (opened.length === 0) return;
+  const rows = opened.map((o) => ({
+    action: 'deduction.open', entity_id: String(o.deductionId),
+    customer_id: o.d.invoice.customerId, before: null,
+    after: { deduction: o.deductionId, transfer: o.transferId, invoice: o.d.invoice.id,
+      amountCents: o.d.amountCents, reasonCode: o.d.reasonCode, batch: true },
+  }));
+  await insertAuditRows(tx, actor, rows);
 }
 
 async function writeAuditRows(
@@ -166,6 +287,10 @@ async function writeAuditRows(
   before: ReadonlyMap<number, LedgerDocument>, idOf: (c: number, d: number) => number,
 ): Promise<void> {
   const rows = planned.flatMap((p) => {
+    const assign = p.assign ? [{ action: 'payment.assign_customer',
+      entity_id: String(p.credit.id), customer_id: p.credit.customerId,
+      before: { customerId: null }, after: { customerId: p.credit.customerId } }] : [];
+    if (p.input.lines.length === 0) return assign;
     const apply = {
       action: 'credit.apply', entity_id: String(p.credit.id), customer_id: p.credit.customerId,
       before: { openCents: before.get(p.credit.id)!.openCents,
@@ -175,11 +300,13 @@ async function writeAuditRows(
         applicationIds: p.input.lines.map((l) => idOf(p.credit.id, l.debitId)),
         batch: true },
     };
-    if (!p.assign) return [apply];
-    return [{ action: 'payment.assign_customer', entity_id: String(p.credit.id),
-      customer_id: p.credit.customerId, before: { customerId: null },
-      after: { customerId: p.credit.customerId } }, apply];
+    return [...assign, apply];
   });
+  await insertAuditRows(tx, actor, rows);
+}
+
+async function insertAuditRows(tx: Queryable, actor: Actor, rows: unknown[]): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
     `INSERT INTO audit_log (actor, actor_kind, action, entity_type, entity_id, customer_id, before,
        after, source)

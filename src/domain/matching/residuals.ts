@@ -5,7 +5,7 @@
  */
 import type { IsoDate } from '../dates.ts';
 import { formatAmount, type Cents } from '../money.ts';
-import { discountAllowed } from '../terms.ts';
+import { discountAllowed, discountDeadline } from '../terms.ts';
 import type { Allocation, Deduction, MatchConfig, OpenItemCandidate } from './types.ts';
 
 /** Largest short pay written off for an item of `openCents`: the smaller of the two limits. */
@@ -15,30 +15,40 @@ export function writeOffTolerance(openCents: number, config: MatchConfig): numbe
 }
 
 /**
- * Memo of `allowedDiscount` per item object: the amount rules ask for the same item, amount and
- * date many times in a batch, and the calendar arithmetic dominated the engine's time. A pure
+ * Memo of each item's discount deadline: the amount rules ask for the same items' discounts
+ * again and again in a batch, and the calendar arithmetic dominated the engine's time. A pure
  * function's cache, keyed weakly on the item, so it changes no answer and holds no item alive.
  */
-const allowedMemo = new WeakMap<OpenItemCandidate, Map<string, Cents>>();
+const deadlineMemo = new WeakMap<OpenItemCandidate, IsoDate | null>();
+
+function deadlineOf(item: OpenItemCandidate): IsoDate | null {
+  let deadline = deadlineMemo.get(item);
+  if (deadline === undefined) {
+    deadline = discountDeadline(item.terms, item.documentDate);
+    deadlineMemo.set(item, deadline);
+  }
+  return deadline;
+}
+
+/** `discountAllowed` with the item's deadline known. */
+function discountOn(item: OpenItemCandidate, open: number, paidOn: IsoDate): Cents {
+  const deadline = deadlineOf(item);
+  if (deadline === null || paidOn > deadline || open <= 0) return 0 as Cents;
+  const bp = (item.terms as { discount: { percentBp: number } }).discount.percentBp;
+  // Rounded half up on the exact product, as discountAllowed does (its BigInt when huge).
+  const product = open * bp + 5000;
+  return Number.isSafeInteger(product) ? Math.floor(product / 10000) as Cents
+    : discountAllowed(item.terms, item.documentDate, open as Cents, paidOn);
+}
 
 /** The discount the item's terms allow on its open amount when paid on `paidOn`. */
 export function allowedDiscount(item: OpenItemCandidate, open: number, paidOn: IsoDate): Cents {
-  if (open <= 0) return 0 as Cents;
-  let memo = allowedMemo.get(item);
-  if (!memo) allowedMemo.set(item, memo = new Map());
-  const key = `${open}|${paidOn}`;
-  let allowed = memo.get(key);
-  if (allowed === undefined) {
-    allowed = discountAllowed(item.terms, item.documentDate, open as Cents, paidOn);
-    memo.set(key, allowed);
-  }
-  return allowed;
+  return discountOn(item, open, paidOn);
 }
 
 /** The discount the terms would allow had it been paid in time (for unearned discounts). */
 export function termsDiscount(item: OpenItemCandidate, open: number): Cents {
-  if (open <= 0) return 0 as Cents;
-  return discountAllowed(item.terms, item.documentDate, open as Cents, item.documentDate);
+  return discountOn(item, open, item.documentDate);
 }
 
 /**
