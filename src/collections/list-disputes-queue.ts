@@ -118,9 +118,12 @@ export async function listDisputesQueue(
      FROM disputes d JOIN customers c ON c.id = d.customer_id
      ${filter}
      ORDER BY ${order} LIMIT $${n - 1} OFFSET $${n}`, params);
+  // The customer is joined only when a filter reads it (the totals scan every match).
+  const from = /\bc\./.test(filter) ? 'disputes d JOIN customers c ON c.id = d.customer_id'
+    : 'disputes d';
   const totals = await db.query<{ currency: string; count: number; amountCents: number }>(
     `SELECT d.currency, count(*)::int AS count, sum(d.amount_cents)::bigint AS "amountCents"
-     FROM disputes d JOIN customers c ON c.id = d.customer_id ${filter}
+     FROM ${from} ${filter}
      GROUP BY d.currency ORDER BY count(*) DESC, d.currency`, params.slice(0, n - 3));
   const facetParams: unknown[] = [];
   const facets = await db.query<{ owners: string[] | null; collectors: string[] | null }>(
