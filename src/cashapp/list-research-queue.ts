@@ -22,6 +22,8 @@ export interface QueueItem {
   customerAccount: string | null;
   customerName: string | null;
   state: string;
+  /** The live split this payment is (part of): it can be undone from here. */
+  splitId: number | null;
   /**
    * Why the payment waits, in a few words, when there is no suggestion to apply: left on
    * account, the rest of an overpayment, no customer found, no open item fits, not matched yet.
@@ -55,6 +57,9 @@ export async function listResearchQueue(
        coalesce(b.payer_name, d.payer_name) AS "payerName",
        cu.account_number AS "customerAccount", cu.name AS "customerName",
        coalesce(b.queue_state, 'review') AS state,
+       (SELECT max(s.id) FROM payment_splits s WHERE s.status = 'split'
+          AND (s.payment_id = d.id OR s.id = (b.source_record->>'splitId')::bigint))::bigint
+         AS "splitId",
        (SELECT to_jsonb(p) FROM (SELECT id, payment_id AS "paymentId",
           customer_id AS "customerId", rule, confidence,
           customer_confidence AS "customerConfidence", reasons, allocations, deductions,

@@ -4,7 +4,9 @@
 // reason. The clerk opens "Split across customers", finds each customer, gives each its part
 // (the remainder shows live), picks the invoice each part pays, and splits: both invoices
 // close. Demo receipts that the engine could not place say why instead of a bare "not
-// matched". Screenshots land in test-results/screenshots/research-split-*.png.
+// matched". A second check leaves part of one customer's share on account; that part's payment
+// waits in the queue as on account, and "Undo split" there reverses the whole split.
+// Screenshots land in test-results/screenshots/research-split-*.png.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +76,33 @@ async function shot(page: Page, name: string): Promise<void> {
 
 const decimal = (cents: bigint) => `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
 
+/**
+ * Fills part `n` of the open split form: finds the customer, gives the part `cents` (typed, or
+ * with "+ rest"), and applies it to `item` (focusing the item's field fills what is left).
+ */
+async function choosePart(
+  page: Page, n: number, c: Customer, item: Item, cents: bigint, rest = false,
+): Promise<void> {
+  const part = page.getByTestId('split-payment').getByTestId(`split-part-${n}`);
+  await part.locator(`#split-customer-${n}`).fill(c.accountNumber);
+  await page.getByRole('option', { name: new RegExp(c.accountNumber) }).first().click();
+  await part.getByText(c.name).first().waitFor();
+  // The last part takes what is left with one click.
+  if (rest) await part.getByRole('button', { name: `Use the rest for part ${n}` }).click();
+  else await part.getByLabel(`Amount of part ${n}`).fill(decimal(cents));
+  const amount = part.getByLabel(`Amount of part ${n}`);
+  await expect.poll(() => amount.inputValue()).not.toBe('');
+  const apply = part.getByLabel(`Apply to ${item.number} (part ${n})`);
+  await apply.click();
+  await expect.poll(() => apply.inputValue()).toBe(decimal(cents));
+}
+
+async function isOpen(customer: Customer, item: Item): Promise<boolean> {
+  const open = (await get<{ items: Item[] }>(`/customers/${customer.id}/items?status=open`))
+    .items;
+  return open.some((i) => i.id === item.id);
+}
+
 describe('splitting a payment across customers in the browser', () => {
   it('explains the demo receipts it cannot place, then splits a check over two customers',
     async () => {
@@ -113,20 +142,8 @@ describe('splitting a payment across customers in the browser', () => {
       const remainder = split.getByTestId('split-remainder');
       await expect.poll(() => remainder.textContent()).toContain('Left to allocate');
 
-      const choose = async (n: number, c: Customer, item: Item, cents: bigint, rest = false) => {
-        const part = split.getByTestId(`split-part-${n}`);
-        await part.locator(`#split-customer-${n}`).fill(c.accountNumber);
-        await page.getByRole('option', { name: new RegExp(c.accountNumber) }).first().click();
-        await part.getByText(c.name).first().waitFor();
-        // The last part takes what is left with one click.
-        if (rest) await part.getByRole('button', { name: `Use the rest for part ${n}` }).click();
-        else await part.getByLabel(`Amount of part ${n}`).fill(decimal(cents));
-        await expect.poll(() => part.getByLabel(`Amount of part ${n}`).inputValue())
-          .toBe(decimal(cents));
-        const apply = part.getByLabel(`Apply to ${item.number} (part ${n})`);
-        await apply.click();
-        await expect.poll(() => apply.inputValue()).toBe(decimal(cents));
-      };
+      const choose = (n: number, c: Customer, item: Item, cents: bigint, rest = false) =>
+        choosePart(page, n, c, item, cents, rest);
       await choose(1, a!.customer, a!.item, aCents);
       await expect.poll(() => remainder.textContent()).toContain(b!.item.open);
       await shot(page, 'one-part');
@@ -150,10 +167,53 @@ describe('splitting a payment across customers in the browser', () => {
         { hasText: '77123' }).count()).toBe(0);
       await shot(page, 'done');
       for (const { customer, item } of [a!, b!]) {
-        const open = (await get<{ items: Item[] }>(`/customers/${customer.id}/items?status=open`))
-          .items;
-        expect(open.some((i) => i.id === item.id)).toBe(false);
+        expect(await isOpen(customer, item)).toBe(false);
       }
       await page.close();
     });
+
+  it('leaves part of a share on account, then undoes the split from that part', async () => {
+    const [a, b] = await twoCustomers();
+    const [aCents, bCents] = [toCents(a!.item.open), toCents(b!.item.open)];
+    const today = new Date().toISOString().slice(0, 10);
+    const file = join(dir, 'lockbox-split-2.csv');
+    writeFileSync(file, 'batch,item,check_number,amount,payer_name,payer_account,' +
+      'payer_routing,deposit_date,invoice_references,memo\n' +
+      `903,1,77124,${decimal(aCents + bCents + 1000n)},ZENITH SHARED SERVICES,,,${today},,\n`);
+    const page = await signInPage(browser, server.baseUrl, logins.get('cash_application')!,
+      'cash_application');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' })
+      .click();
+    await page.getByTestId('bank-file').setInputFiles(file);
+    const queue = page.getByTestId('research-queue');
+    await queue.locator('tr', { hasText: '77124' }).click();
+    await page.getByRole('button', { name: 'Split across customers' }).click();
+    const split = page.getByTestId('split-payment');
+    await choosePart(page, 1, a!.customer, a!.item, aCents);
+    await choosePart(page, 2, b!.customer, b!.item, bCents, true);
+    await expect.poll(() => split.getByTestId('split-part-2').textContent())
+      .toContain('on account after this part: 10.00');
+    await split.getByRole('button', { name: /Split and apply/ }).click();
+    await expect.poll(() => page.getByRole('status').textContent())
+      .toContain('77124 split across 2 customers');
+
+    // Customer b's part waits on account; undoing the split from it puts everything back.
+    const part = queue.locator('tr', { hasText: '77124/2' });
+    await part.click();
+    await expect.poll(() => part.textContent()).toContain('left on account');
+    const undo = page.getByTestId('undo-split');
+    await undo.getByLabel('Why undo the split').fill('the payer sent a corrected remittance');
+    await shot(page, 'undo');
+    await undo.getByRole('button', { name: 'Undo split' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('undone');
+    await expect.poll(() => queue.locator('tr', { hasText: '77124/2' }).count()).toBe(0);
+    const back = queue.locator('tr', { hasText: '77124' });
+    await expect.poll(() => back.textContent()).toContain(
+      Number(decimal(aCents + bCents + 1000n)).toLocaleString('en-US',
+        { minimumFractionDigits: 2 }));
+    expect(await isOpen(a!.customer, a!.item)).toBe(true);
+    expect(await isOpen(b!.customer, b!.item)).toBe(true);
+    await shot(page, 'undone');
+    await page.close();
+  });
 });

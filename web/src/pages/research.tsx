@@ -34,6 +34,8 @@ interface QueueItem {
   customerAccount: string | null;
   customerName: string | null;
   state: string;
+  /** The live split this payment is (part of): "Undo split" reverses it. */
+  splitId: number | null;
   /** Why it waits when there is nothing to accept (left on account, no open item fits...). */
   explanation: string | null;
   suggestion: Suggestion | null;
@@ -184,6 +186,7 @@ function ApplyByHand({ item, onDone }: { item: QueueItem; onDone: (m: string) =>
 function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void }) {
   const [note, setNote] = useState('');
   const [splitting, setSplitting] = useState(false);
+  const [undoReason, setUndoReason] = useState('');
   const [error, setError] = useState<unknown>();
   const act = async (path: string, body: unknown, message: string) => {
     try {
@@ -225,6 +228,18 @@ function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void
             Split across customers
           </button>
         </div>
+        {item.splitId ? (
+          <div className="toolbar wrap" data-testid="undo-split">
+            <span className="muted">Part of split {item.splitId}.</span>
+            <input aria-label="Why undo the split" placeholder="Why undo the split?" size={28}
+              value={undoReason} onChange={(e) => setUndoReason(e.target.value)} />
+            <button type="button" disabled={undoReason.trim() === ''}
+              onClick={() => call('POST', `/cashapp/payment-splits/${item.splitId}/reverse`,
+                { reason: undoReason }).then(() => onDone(`split ${item.splitId} undone: the `
+                  + 'payment is unapplied again'), setError)}>
+              Undo split
+            </button>
+          </div>) : null}
         <div className="toolbar wrap">
           <input aria-label="Note" placeholder="Add a note" value={note}
             onChange={(e) => setNote(e.target.value)} size={40} />
