@@ -76,7 +76,8 @@ function Select(props: { label: string; value: string; onChange: (v: string) => 
 }
 
 function Filters(props: { state: ReturnType<typeof useQueryState>; data?: q.DisputeQueue;
-  salesRep: boolean }) {
+  salesRep: boolean; /** A collector's own name: "My accounts" filters to their portfolio. */
+  mine?: string }) {
   const { state, data } = props;
   const set = (key: string) => (v: string) => state.set({ [key]: v, offset: null },
     { replace: true });
@@ -102,6 +103,9 @@ function Filters(props: { state: ReturnType<typeof useQueryState>; data?: q.Disp
         options={[['', 'Any collector'], ...keep(collectors, state.get('collector'))]} />
       <Select label="Age" value={state.get('ageDaysMin')} onChange={set('ageDaysMin')}
         options={AGES as [string, string][]} />
+      {props.mine && state.get('collector') !== props.mine ? (
+        <button type="button" onClick={() => set('collector')(props.mine!)}>My accounts</button>
+      ) : null}
       {state.params.toString() ? (
         <Link to="/collections/disputes" className="link-button">Clear filters</Link>
       ) : null}
@@ -175,7 +179,8 @@ export function CollectionsDisputesPage() {
       <span className="muted">
         {salesRep ? `routed to you (${data.routedTo}) · ` : ''}as of <DateText value={data.asOf} />
       </span>) : null}>
-      <Filters state={state} data={data} salesRep={salesRep} />
+      <Filters state={state} data={data} salesRep={salesRep}
+        mine={user.role === 'collector' ? user.displayName : undefined} />
       <ErrorBanner error={error} onRetry={reload} />
       {data ? (
         <div className="q-summary" data-testid="dispute-totals">
