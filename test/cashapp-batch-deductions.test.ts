@@ -22,8 +22,9 @@ const FILE = new TextEncoder().encode([HEADER,
   '301,3,9103,200.00,Corner Store,,,2024-03-18,INV-1004:200.00,',
   ''].join('\n'));
 
-let batch: Db;
-let byHand: Db;
+type TestDb = Awaited<ReturnType<typeof freshDb>>;
+let batch: TestDb;
+let byHand: TestDb;
 beforeAll(async () => {
   [batch, byHand] = await Promise.all([freshDb(), freshDb()]);
   await Promise.all([seedLedger(batch), seedLedger(byHand)]);

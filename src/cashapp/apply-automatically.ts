@@ -123,8 +123,12 @@ interface Plan {
   deductions: PlannedDeduction[];
 }
 
+interface Documents {
+  get(id: number): LedgerDocument | undefined;
+}
+
 function factsFor(credit: LedgerDocument, input: ApplyCreditInput, f: Facts,
-  open: ReadonlyMap<number, LedgerDocument>): ApplyFacts {
+  open: Documents): ApplyFacts {
   const debits = new Map(input.lines.flatMap((l) => {
     const d = open.get(l.debitId);
     return d ? [[l.debitId, d] as const] : [];
@@ -138,7 +142,7 @@ function factsFor(credit: LedgerDocument, input: ApplyCreditInput, f: Facts,
 }
 
 /** Moves `open` (and the discounts taken) as `input` would. */
-function applyTo(open: Map<number, LedgerDocument>, input: ApplyCreditInput, f: Facts): void {
+function applyTo(open: Documents, input: ApplyCreditInput, f: Facts): void {
   const credit = open.get(input.creditId)!;
   for (const l of input.lines) {
     const d = open.get(l.debitId)!;
@@ -193,10 +197,17 @@ function check(
     applies.push({ creditId: payment.id, lines: cash, ...how,
       allowDiscountOverride: appliedOn !== a.valueDate });
   }
-  // Checked on copies, in order: each apply sees what the ones before it left.
-  const scratch = new Map(open);
-  const touched = (id: number) => scratch.set(id, { ...scratch.get(id)! });
-  const taken = new Map(f.discountTaken);
+  // Checked on copies of the documents involved, in order: each apply sees what the ones before
+  // it left; `open` takes the copies only when every part passes.
+  const copies = new Map<number, LedgerDocument>();
+  const touched = (id: number) => {
+    const doc = copies.get(id) ?? open.get(id);
+    if (doc && !copies.has(id)) copies.set(id, { ...doc });
+  };
+  const scratch = { get: (id: number) => copies.get(id) ?? open.get(id) };
+  // Discounts taken so far on the debits of this payment (the rest of the batch's stay put).
+  const taken = new Map(a.allocations.map((x) => [x.documentId,
+    f.discountTaken.get(x.documentId) ?? 0]));
   const trial: Facts = { ...f, discountTaken: taken };
   touched(payment.id);
   scratch.get(payment.id)!.customerId = a.customerId;
@@ -221,7 +232,7 @@ function check(
       amountCents: d.amountCents, reasonCode: d.reasonCode, date: appliedOn });
   }
   if (applies.length === 0 && deductions.length === 0) return { code: 'proposal_has_no_items' };
-  for (const [id, doc] of scratch) if (open.get(id) !== doc) open.set(id, doc);
+  for (const [id, doc] of copies) open.set(id, doc);
   for (const [id, t] of taken) f.discountTaken.set(id, t);
   return { applies, deductions };
 }
