@@ -189,6 +189,7 @@ function describeCard(o: CardPaymentOutcome): string {
   return [`charged ${o.card.currency} ${formatAmount(o.card.amountCents)} on ${o.card.brand} `
     + `ending ${o.card.last4}: gateway reference ${o.card.gatewayId} (${o.card.gateway}), `
     + `payment ${o.payment.id}${o.replayed ? ' (replayed: nothing charged again)' : ''}`,
+  `  idempotency key ${o.card.idempotencyKey} (give it again to retry without a second charge)`,
   ...o.applications.map((a) => `  applied ${formatAmount(a.amountCents)} to `
     + `${numbers.get(a.debitId) ?? `#${a.debitId}`}`),
   ...(o.payment.openCents < 0 ? [`  left on account: ${formatAmount(-o.payment.openCents)}`] : []),
