@@ -99,6 +99,34 @@ describe('email through a real SMTP server', () => {
         { status: 'sent', outcome: 'sent' }]);
     });
 
+  it('leaves emails queued while no mail server is configured, and sends them once one is',
+    async () => {
+      const waiting = await customer(db, { name: 'Waiting Co' });
+      unwrap(await addContact(db, actor, { customerId: waiting.id, name: 'Wes',
+        email: 'wes@waiting.example', isPrimary: true }));
+      const due = await post(db, 'invoice', waiting.id, '2026-10-01', 12_000,
+        { dueDate: '2026-11-19' });
+      const run = unwrap(await runDunning(db, actor, { runKey: 'test-no-smtp',
+        asOf: '2026-11-20' }));
+      const status = async () => (await db.query<{ status: string; outcome: string }>(
+        `SELECT m.status, a.outcome FROM dunning_messages m JOIN activities a
+           ON a.id = m.activity_id WHERE m.customer_id = $1`, [waiting.id])).rows;
+      const unset = await deliverDunning(db, actor, run.runId,
+        { mailer: undefined, companyName: 'Demo Company', faxGateway: undefined });
+      expect(unset.waiting).toBeGreaterThanOrEqual(1);
+      expect(unset.emailed).toBe(0);
+      expect(unset.failed).toBe(0);
+      expect((await status()).map((r) => r.status)).toEqual(['queued']);
+      const before = inbox.length;
+      const set = await deliverDunning(db, actor, run.runId,
+        { mailer, companyName: 'Demo Company', faxGateway: '{fax}@fax.example' });
+      expect(set.waiting).toBe(0);
+      expect(set.emailed).toBeGreaterThanOrEqual(1);
+      expect((await status()).map((r) => r.status)).toEqual(['sent']);
+      const notice = inbox.slice(before).find((m) => m.to[0] === 'wes@waiting.example')!;
+      expect(notice.text).toContain(due.number);
+    });
+
   it('faxes as PDF through the email-to-fax gateway (a strategy with a fax step)', async () => {
     const s = await db.query<{ id: number }>(
       `INSERT INTO dunning_strategies (name) VALUES ('fax first') RETURNING id`);

@@ -10,23 +10,34 @@ export interface DeliveryOutcome {
   /** Letters are PDF, ready to print and mail: marked sent once written. */
   printed: number;
   failed: number;
+  /**
+   * Emails and faxes left queued because no mail server (or, for a fax, no gateway) is
+   * configured: the next delivery, once it is, sends them.
+   */
+  waiting: number;
 }
 
 /**
  * Delivers a run's queued messages: emails with the notice attached as PDF, faxes as PDF to the
  * email-to-fax gateway, letters marked ready to print. Each message's status and its activity's
- * outcome are updated as it goes, so a crash leaves the rest queued for the next call.
+ * outcome are updated as it goes, so a crash leaves the rest queued for the next call. Without a
+ * mail server (or fax gateway) emails (faxes) stay queued rather than failed: a scheduled run on
+ * a server not yet set up for mail loses nothing.
  */
 export async function deliverDunning(
   db: Db, actor: Actor, runId: number,
   deps: { mailer: Mailer | undefined; companyName: string; faxGateway: string | undefined },
 ): Promise<DeliveryOutcome> {
-  const out: DeliveryOutcome = { emailed: 0, faxed: 0, printed: 0, failed: 0 };
+  const out: DeliveryOutcome = { emailed: 0, faxed: 0, printed: 0, failed: 0, waiting: 0 };
   const queued = await db.query<{ id: number; channel: string; recipient: string | null;
     activityId: number }>(
     `SELECT id, channel, recipient, activity_id AS "activityId" FROM dunning_messages
      WHERE run_id = $1 AND status = 'queued' ORDER BY id`, [runId]);
   for (const m of queued.rows) {
+    if (m.channel !== 'letter' && (!deps.mailer || (m.channel === 'fax' && !deps.faxGateway))) {
+      out.waiting++;
+      continue;
+    }
     let error: string | null = null;
     const letter = await dunningLetter(db, m.id, deps.companyName);
     const pdf = await writeLetterPdf(letter);
@@ -35,7 +46,7 @@ export async function deliverDunning(
     } else {
       const to = m.channel === 'fax' && deps.faxGateway && m.recipient
         ? faxAddress(deps.faxGateway, m.recipient) : m.channel === 'email' ? m.recipient : null;
-      if (!deps.mailer || !to) error = !deps.mailer ? 'email not configured' : 'no fax gateway';
+      if (!deps.mailer || !to) error = `no ${m.channel === 'fax' ? 'fax number' : 'email address'}`;
       else {
         try {
           await deps.mailer.send({ to, subject: letter.subject, text: letter.text,

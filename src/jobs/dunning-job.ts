@@ -37,7 +37,7 @@ export async function dunningJob(
 ): Promise<DunningJobResult> {
   const key = `daily:${at.asOf}`;
   const out: DunningJobResult = { run: null, ranBy: null, resumedRunId: null,
-    delivered: { emailed: 0, faxed: 0, printed: 0, failed: 0 } };
+    delivered: { emailed: 0, faxed: 0, printed: 0, failed: 0, waiting: 0 } };
   const toDeliver: number[] = [];
   const first = await runDunning(db, actor, { runKey: key, asOf: at.asOf });
   if (first.ok) {
@@ -70,7 +70,7 @@ export async function dunningJob(
         faxGateway: mail.faxGateway });
       out.delivered = { emailed: out.delivered.emailed + d.emailed,
         faxed: out.delivered.faxed + d.faxed, printed: out.delivered.printed + d.printed,
-        failed: out.delivered.failed + d.failed };
+        failed: out.delivered.failed + d.failed, waiting: out.delivered.waiting + d.waiting };
     }
   } finally {
     mailer?.close();

@@ -196,7 +196,8 @@ function registerDunningCommands(program: Command, ctx: CliContext): void {
           `dunning run ${run.runId} (${run.runKey}): ${run.messages} message(s), `
           + `${run.sends} item step(s), ${run.tasks} task(s), ${run.creditHolds} credit hold(s); `
           + `emailed ${delivered.emailed}, faxed ${delivered.faxed}, letters ${delivered.printed}`
-          + `, failed ${delivered.failed}`);
+          + `, failed ${delivered.failed}`
+          + (delivered.waiting ? `, ${delivered.waiting} waiting for a mail server` : ''));
       } finally {
         mailer?.close();
       }

@@ -324,7 +324,7 @@ export const collectionsRoutes: RouteModule = async (app, { deps }) => {
         { additionalProperties: false })),
       response: { 201: Type.Object({ run: Any, delivered: Type.Object({
         emailed: Type.Integer(), faxed: Type.Integer(), printed: Type.Integer(),
-        failed: Type.Integer() }) }) },
+        failed: Type.Integer(), waiting: Type.Integer() }) }) },
     },
   }, async (request, reply) => {
     const actor = requestActor(request);
