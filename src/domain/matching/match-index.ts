@@ -96,7 +96,15 @@ export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
  * Adds open items to an index (those it already holds, by id, are skipped), keeping each
  * customer's list in the order items arrive. For loading a batch's items in steps.
  */
-export function addOpenItems(index: MatchIndex, items: readonly OpenItemCandidate[]): void {
+export function addOpenItems(
+  index: MatchIndex,
+  items: readonly OpenItemCandidate[],
+  /**
+   * False when the caller has already added every open item whose number a payment of the
+   * batch references (candidates.ts's first step): these are then never looked up by number.
+   */
+  byNumber = true,
+): void {
   // Customers that already had items before this call: their lists are sorted again.
   const seen = new Set<string>();
   const grown = new Set<string>();
@@ -108,8 +116,10 @@ export function addOpenItems(index: MatchIndex, items: readonly OpenItemCandidat
     }
     index.itemsById.set(item.id, item);
     push(index.itemsByCustomer, item.customerId, item);
-    push(index.itemsByKey, documentKey(item.number), item);
-    push(index.itemsByDigits, documentDigits(item.number), item);
+    if (byNumber) {
+      push(index.itemsByKey, documentKey(item.number), item);
+      push(index.itemsByDigits, documentDigits(item.number), item);
+    }
     index.amountsByCustomer.delete(item.customerId);
   }
   // A customer's items are kept oldest due first, then by id (numeric ids in number order).

@@ -103,6 +103,19 @@ export function scanText(text: string, out: PaymentReferences): void {
  * that the lines do not already name. The payer's own id counts as a stated account number.
  */
 export function paymentReferences(payment: PaymentToMatch): PaymentReferences {
+  let found = referencesMemo.get(payment);
+  if (!found) referencesMemo.set(payment, found = readReferences(payment));
+  return found;
+}
+
+/**
+ * The references of each payment object, read once: a batch asks for them three times (what to
+ * load, who paid, which items). A pure function's cache, keyed weakly on the payment; callers
+ * treat the answer as read-only.
+ */
+const referencesMemo = new WeakMap<PaymentToMatch, PaymentReferences>();
+
+function readReferences(payment: PaymentToMatch): PaymentReferences {
   const out: PaymentReferences = { documents: [], accounts: [], unreferencedLines: [] };
   payment.remittance.lines.forEach((line, i) => {
     const number = line.documentNumber?.trim() ?? '';
