@@ -2,8 +2,9 @@
  * Loads what the matching engine needs for one batch of payments, and no more: every customer
  * (names are matched fuzzily; kept between batches until one changes), the learned payer
  * accounts the payments come from, the open items whose numbers the payments reference (any
- * customer, by the expression indexes of migration 011), then the open items of the customers any evidence points at. See
- * src/domain/matching/candidates.ts for why this gives the same answer as every open item.
+ * customer, by the expression indexes of migration 011), then the open items of the customers
+ * any evidence points at. See src/domain/matching/candidates.ts for why this gives the same
+ * answer as every open item.
  */
 import type { Queryable } from '../db/connection.ts';
 import { termsFromRow, type TermsRow } from '../db/terms.ts';
