@@ -1,15 +1,18 @@
 /**
  * Cash-application benchmark: quality of the matching engine on labelled generated payments,
  * and end-to-end speed of matching with the database writes (proposals, automatic applications
- * through the set-based batch path, or one by one through apply-proposal when they net credit
- * memos or open deductions, queue states, audit) on PostgreSQL (DATABASE_URL) or PGlite.
- * `--sql-profile` adds the time per statement; `--keep` keeps the PostgreSQL schema for EXPLAIN.
+ * through the set-based batch path, credit memos netted and deductions opened included, queue
+ * states, audit) on PostgreSQL (DATABASE_URL, in its own schema bench_matching, dropped first) or
+ * PGlite. `--sql-profile` adds the time per statement; `--keep` keeps the PostgreSQL schema for
+ * EXPLAIN. The machine is shared: the load average is printed before and after the timed part;
+ * compare figures only under the same load.
  *
  *   npx tsx bench/matching.ts [--quality-payments 20000] [--payments 2000] [--customers 2000]
  *     [--items-per-customer 20] [--chunk 1000] [--no-quality] [--no-speed]
  *
  * The issue's full size is --payments 100000 --customers 50000 --items-per-customer 20.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { matchPayments as engine } from '../src/domain/matching/match-payment.ts';
 import { DEFAULT_MATCH_CONFIG, type MatchProposal } from '../src/domain/matching/types.ts';
 import { openDb, type Queryable } from '../src/db/connection.ts';
@@ -28,6 +31,9 @@ const policy = {
   writeOffToleranceCents: config.writeOffToleranceCents,
   writeOffTolerancePercentBp: config.writeOffTolerancePercentBp,
 };
+/** The machine's 1, 5 and 15 minute load averages, where Linux tells them. */
+const loadavg = () => (existsSync('/proc/loadavg')
+  ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'unknown');
 const pct = (a: number, b: number) => (b === 0 ? '-' : `${((100 * a) / b).toFixed(2)}%`);
 
 function key(t: Truth): string {
@@ -77,6 +83,64 @@ function termsCode(t: Terms): string {
   return t.kind.toUpperCase();
 }
 
+/**
+ * Generates the world and loads it. Its own function so that the generated objects (a million
+ * open items) are garbage once loaded: the matching that is timed runs without them in memory.
+ */
+async function load(
+  db: Awaited<ReturnType<typeof openDb>>, payments: number, customers: number,
+  perCustomer: number,
+): Promise<{ first: number }> {
+  const t0 = performance.now();
+  const world = generateWorld({ seed: 11, customers, itemsPerCustomerMean: perCustomer,
+    payments, today: '2026-03-02', policy });
+  const terms = new Map<string, Terms>();
+  for (const i of world.openItems) terms.set(termsCode(i.terms), i.terms);
+  for (const [code, t] of terms) {
+    if (t.kind !== 'net' && t.kind !== 'eom') continue;
+    await db.query(`INSERT INTO terms (code, description, kind, net_days, discount_bp,
+      discount_days) VALUES ($1, $1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+    [code, t.kind, t.netDays, t.discount?.percentBp ?? null, t.discount?.days ?? null]);
+  }
+  const customerId = new Map(world.customers.map((c, i) => [c.id, i + 1]));
+  await db.copyRows('customers', ['account_number', 'name'],
+    world.customers.map((c) => [c.accountNumber, c.name]));
+  const docCols = ['customer_id', 'type', 'number', 'document_date', 'due_date',
+    'amount_cents', 'open_cents', 'currency', 'terms_code', 'method', 'payer_name',
+    'created_by'];
+  for (let i = 0; i < world.openItems.length; i += 50_000) {
+    await db.copyRows('documents', docCols, world.openItems.slice(i, i + 50_000).map((x) => [
+      customerId.get(x.customerId)!, x.type, x.number, x.documentDate, x.dueDate,
+      x.amountCents, x.openCents, x.currency,
+      x.type === 'invoice' ? termsCode(x.terms) : null, null, null, 'bench']));
+  }
+  const first = world.openItems.length + 1;
+  await db.copyRows('documents', docCols, world.payments.map((p, i) => [null, 'payment',
+    `P-${i + 1}`, p.payment.valueDate, p.payment.valueDate, -p.payment.amountCents,
+    -p.payment.amountCents, p.payment.currency, null, 'ach', p.payment.payer.name ?? null,
+    'bench']));
+  await db.copyRows('bank_payments', ['document_id', 'seq', 'bank_reference', 'payer_name',
+    'payer_account', 'payer_id', 'value_date', 'remittance', 'queue_state', 'state_changed_by'],
+  world.payments.map((p, i) => [first + i, 0, p.payment.bankReference ?? null,
+    p.payment.payer.name ?? null, p.payment.payer.account ?? null, p.payment.payer.id ?? null,
+    p.payment.valueDate, JSON.stringify({ lines: p.payment.remittance.lines.map((l) => ({
+      ...l, documentNumber: l.documentNumber, references: [] })),
+    freeText: p.payment.remittance.freeText }), 'review', 'bench']));
+  for (const l of world.learnedAccounts.values()) {
+    for (const c of l.customerIds) {
+      await db.query('INSERT INTO payer_mappings (payer_account, customer_id) VALUES ($1, $2)',
+        [l.payerAccount, customerId.get(c)]);
+    }
+  }
+  await db.query(
+    "UPDATE settings SET value = '500' WHERE key = 'small_balance_write_off_max_cents'");
+  await db.query('ANALYZE');
+  const loaded = performance.now();
+  console.log(`\nspeed on ${db.kind}: ${payments} payments against ${world.openItems.length} ` +
+    `open items of ${customers} customers (loaded in ${((loaded - t0) / 1000).toFixed(1)} s)`);
+  return { first };
+}
+
 async function speed(): Promise<void> {
   const payments = option('--payments', 2000);
   const customers = option('--customers', 2000);
@@ -93,54 +157,7 @@ async function speed(): Promise<void> {
   const db = await openDb({ url, dataDir: 'memory://', schema: url ? schema : undefined });
   try {
     await migrate(db);
-    const t0 = performance.now();
-    const world = generateWorld({ seed: 11, customers, itemsPerCustomerMean: perCustomer,
-      payments, today: '2026-03-02', policy });
-    const terms = new Map<string, Terms>();
-    for (const i of world.openItems) terms.set(termsCode(i.terms), i.terms);
-    for (const [code, t] of terms) {
-      if (t.kind !== 'net' && t.kind !== 'eom') continue;
-      await db.query(`INSERT INTO terms (code, description, kind, net_days, discount_bp,
-        discount_days) VALUES ($1, $1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [code, t.kind, t.netDays, t.discount?.percentBp ?? null, t.discount?.days ?? null]);
-    }
-    const customerId = new Map(world.customers.map((c, i) => [c.id, i + 1]));
-    await db.copyRows('customers', ['account_number', 'name'],
-      world.customers.map((c) => [c.accountNumber, c.name]));
-    const docCols = ['customer_id', 'type', 'number', 'document_date', 'due_date',
-      'amount_cents', 'open_cents', 'currency', 'terms_code', 'method', 'payer_name',
-      'created_by'];
-    const itemId = new Map(world.openItems.map((x, i) => [x.id, i + 1]));
-    for (let i = 0; i < world.openItems.length; i += 50_000) {
-      await db.copyRows('documents', docCols, world.openItems.slice(i, i + 50_000).map((x) => [
-        customerId.get(x.customerId)!, x.type, x.number, x.documentDate, x.dueDate,
-        x.amountCents, x.openCents, x.currency,
-        x.type === 'invoice' ? termsCode(x.terms) : null, null, null, 'bench']));
-    }
-    const first = world.openItems.length + 1;
-    await db.copyRows('documents', docCols, world.payments.map((p, i) => [null, 'payment',
-      `P-${i + 1}`, p.payment.valueDate, p.payment.valueDate, -p.payment.amountCents,
-      -p.payment.amountCents, p.payment.currency, null, 'ach', p.payment.payer.name ?? null,
-      'bench']));
-    await db.copyRows('bank_payments', ['document_id', 'seq', 'bank_reference', 'payer_name',
-      'payer_account', 'payer_id', 'value_date', 'remittance', 'queue_state', 'state_changed_by'],
-    world.payments.map((p, i) => [first + i, 0, p.payment.bankReference ?? null,
-      p.payment.payer.name ?? null, p.payment.payer.account ?? null, p.payment.payer.id ?? null,
-      p.payment.valueDate, JSON.stringify({ lines: p.payment.remittance.lines.map((l) => ({
-        ...l, documentNumber: l.documentNumber, references: [] })),
-      freeText: p.payment.remittance.freeText }), 'review', 'bench']));
-    for (const l of world.learnedAccounts.values()) {
-      for (const c of l.customerIds) {
-        await db.query('INSERT INTO payer_mappings (payer_account, customer_id) VALUES ($1, $2)',
-          [l.payerAccount, customerId.get(c)]);
-      }
-    }
-    await db.query("UPDATE settings SET value = '500' WHERE key = 'small_balance_write_off_max_cents'");
-    await db.query('ANALYZE');
-    const loaded = performance.now();
-    console.log(`\nspeed on ${db.kind}: ${payments} payments against ${world.openItems.length} ` +
-      `open items of ${customers} customers (loaded in ${((loaded - t0) / 1000).toFixed(1)} s)`);
-    void itemId;
+    const { first } = await load(db, payments, customers, perCustomer);
     const actor = { name: 'bench', kind: 'system' as const };
     let auto = 0;
     const statements = new Map<string, number>();
@@ -158,6 +175,7 @@ async function speed(): Promise<void> {
       },
     };
     const phases = new Map<string, number>();
+    console.log(`  load average before: ${loadavg()}`);
     const start = performance.now();
     for (let i = 0; i < payments; i += chunk) {
       const ids = Array.from({ length: Math.min(chunk, payments - i) }, (_, k) => first + i + k);
@@ -167,6 +185,7 @@ async function speed(): Promise<void> {
       auto += r.value.autoApplied;
     }
     const seconds = (performance.now() - start) / 1000;
+    console.log(`  load average after: ${loadavg()}`);
     const apps = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM applications');
     console.log(`  matched ${payments} payments in ${seconds.toFixed(1)} s: ` +
       `${(payments / seconds).toFixed(0)} payments/s end to end (${auto} applied ` +

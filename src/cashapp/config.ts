@@ -1,10 +1,14 @@
 /**
- * Cash-application settings, read once per use case from the `settings` table (migration 010)
- * and turned into the matching engine's configuration and the returned-item policy.
+ * Cash-application settings, read once per use case from the `settings` table (migrations 010
+ * and 014) and turned into the matching engine's configuration, the returned-item policy and the
+ * default oldest-first policy.
  */
 import type { Queryable } from '../db/connection.ts';
 import { cents, type Cents } from '../domain/money.ts';
 import { DEFAULT_MATCH_CONFIG, type MatchConfig } from '../domain/matching/types.ts';
+import {
+  DEFAULT_POLICY_KEY, isOldestFirstPolicy, type OldestFirstPolicy,
+} from './matching-settings-store.ts';
 
 export interface ReturnPolicy {
   /** The fee charged for a returned item, already capped at `feeMaxCents`. */
@@ -16,6 +20,8 @@ export interface ReturnPolicy {
 export interface CashappConfig {
   match: MatchConfig;
   returns: ReturnPolicy;
+  /** How cash without usable remittance is applied for customers without a policy of their own. */
+  oldestFirstDefault: OldestFirstPolicy;
 }
 
 async function settings(tx: Queryable): Promise<Map<string, unknown>> {
@@ -52,5 +58,7 @@ export async function loadCashappConfig(tx: Queryable): Promise<CashappConfig> {
       feeMaxCents: cents(feeMax),
       creditHold: s.get('returned_item_credit_hold') === true,
     },
+    oldestFirstDefault: isOldestFirstPolicy(s.get(DEFAULT_POLICY_KEY))
+      ? s.get(DEFAULT_POLICY_KEY) as OldestFirstPolicy : 'off',
   };
 }
