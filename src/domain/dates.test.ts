@@ -12,6 +12,20 @@ describe('dates', () => {
     ['2025-12-31', true],
   ])('isIsoDate(%s) = %s', (s, expected) => expect(isIsoDate(s)).toBe(expected));
 
+  it('isIsoDate agrees with the calendar (Date round trip) on any YYYY-MM-DD-shaped text', () => {
+    const twoDigits = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 9999 }), twoDigits, twoDigits, (y, m, d) => {
+      const s = `${String(y).padStart(4, '0')}-${m}-${d}`;
+      const t = new Date(`${s}T00:00:00Z`);
+      const real = !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === s;
+      expect(isIsoDate(s)).toBe(real);
+    }), { numRuns: 5000 });
+    for (const s of ['1900-02-29', '2000-02-29', '2100-02-29', '2024-2-29', '2024-02-2x',
+      '２０２４-02-01', '2024/02/01', ' 2024-02-01']) {
+      expect(isIsoDate(s)).toBe(s === '2000-02-29');
+    }
+  });
+
   it('counts calendar days across DST changes and leap years', () => {
     expect(daysBetween('2026-03-01', '2026-03-31')).toBe(30);
     expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
