@@ -41,6 +41,12 @@ const MATRIX: Record<string, string> = {
   // Cash application (src/http/routes/cashapp.ts).
   'GET /api/v1/cashapp/research-queue': 'Y Y . . Y . Y',
   'POST /api/v1/cashapp/bank-files':  'Y Y . . Y . .',
+  'GET /api/v1/cashapp/matching-settings': 'Y Y . . Y . Y',
+  'PUT /api/v1/cashapp/matching-settings': 'Y Y . . Y . .',
+  'GET /api/v1/customers/:id/matching-settings': 'Y Y . . Y . Y',
+  'PUT /api/v1/customers/:id/matching-settings': 'Y Y . . Y . .',
+  'POST /api/v1/customers/:id/aliases': 'Y Y . . Y . .',
+  'DELETE /api/v1/customers/:id/aliases/:aliasId': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/accept': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/apply': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payments/:id/notes': 'Y Y . . Y . .',
