@@ -21,7 +21,7 @@ describe('users', () => {
     const created = await admin.request('POST', '/api/v1/users', newUser('Kim'));
     expect(created.statusCode).toBe(201);
     expect(created.json().user).toEqual({
-      username: 'kim', displayName: 'Kim person', role: 'collector', disabled: false,
+      username: 'kim', displayName: 'Kim person', role: 'collector', email: null, disabled: false,
       createdAt: expect.any(String), lastSignInAt: null,
     });
     const role = await admin.request('PATCH', '/api/v1/users/kim', { role: 'ar_manager' });
@@ -36,10 +36,30 @@ describe('users', () => {
     expect(list.body).not.toMatch(/scrypt|password/i);
   });
 
+  it("sets, checks and removes a user's email (where the sales-rep digest goes)", async () => {
+    const created = await admin.request('POST', '/api/v1/users',
+      { ...newUser('rae', 'sales_rep'), email: 'rae@ar.example' });
+    expect(created.json().user).toMatchObject({ username: 'rae', email: 'rae@ar.example' });
+    const mail = await admin.request('PATCH', '/api/v1/users/rae', { email: ' rae@sales.example ' });
+    expect(mail.json().user).toMatchObject({ email: 'rae@sales.example', role: 'sales_rep' });
+    const stored = await s.db.query('SELECT email FROM users WHERE username = $1', ['rae']);
+    expect(stored.rows).toEqual([{ email: 'rae@sales.example' }]);
+    const bad = await admin.request('PATCH', '/api/v1/users/rae', { email: 'not an address' });
+    expect(bad.statusCode).toBe(422);
+    expect(problemOf(bad).code).toBe('email_invalid');
+    const none = await admin.request('PATCH', '/api/v1/users/rae', { email: null });
+    expect(none.json().user.email).toBeNull();
+    const audit = await admin.request('GET', '/api/v1/audit?action=user.update');
+    const change = (audit.json().items as { entityId: string; before: unknown; after: unknown }[])
+      .find((e) => e.entityId === 'rae');
+    expect(change).toMatchObject({ before: { email: 'rae@sales.example' }, after: { email: null } });
+  });
+
   it.each([
     // Rules in precedence order, each with the status the one error map gives it.
     { body: { ...newUser('kim'), username: 'has space' }, status: 422, code: 'username_invalid' },
     { body: { ...newUser('new1'), password: 'short' }, status: 422, code: 'password_too_short' },
+    { body: { ...newUser('new3'), email: 'nobody' }, status: 422, code: 'email_invalid' },
     { body: newUser('kim'), status: 409, code: 'username_taken' },
     { body: { ...newUser('new2'), role: 'boss' }, status: 400, code: 'request_invalid' },
   ])('refuses $code', async ({ body, status, code }) => {

@@ -39,12 +39,19 @@ describe('arc user', () => {
     expect(await b.run('user', 'add', 'Dana', '--role', 'collector', '--name', 'Dana Kim',
       '--json')).toBe(0);
     const created = JSON.parse(b.out());
-    expect(created.user).toMatchObject({ username: 'dana', displayName: 'Dana Kim' });
+    expect(created.user).toMatchObject({ username: 'dana', displayName: 'Dana Kim', email: null });
+    const mail = cli();
+    expect(await mail.run('user', 'email', 'dana', 'dana@ar.example', '--json')).toBe(0);
+    expect(JSON.parse(mail.out()).user.email).toBe('dana@ar.example');
+    const rep = cli();
+    expect(await rep.run('user', 'add', 'sam', '--role', 'sales_rep', '--email',
+      'sam@ar.example', '--json')).toBe(0);
+    expect(JSON.parse(rep.out()).user).toMatchObject({ role: 'sales_rep', email: 'sam@ar.example' });
     expect(created.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     const list = cli();
     expect(await list.run('user', 'list', '--json')).toBe(0);
     expect(JSON.parse(list.out()).users.map((u: { username: string }) => u.username))
-      .toEqual(['dana', 'root']);
+      .toEqual(['dana', 'root', 'sam']);
   });
 
   it('refuses bad roles (usage, exit 2) and taken names (exit 1) with the same codes', async () => {
@@ -83,6 +90,8 @@ describe('arc user', () => {
       `SELECT action, actor FROM audit_log WHERE entity_type IN ('user', 'api_token') ORDER BY id`);
     expect(audit.rows).toEqual([
       { action: 'user.create', actor: 'cli:tester' },
+      { action: 'user.create', actor: 'cli:tester' },
+      { action: 'user.update', actor: 'cli:tester' },
       { action: 'user.create', actor: 'cli:tester' },
       { action: 'api_token.create', actor: 'cli:tester' },
       { action: 'api_token.revoke', actor: 'cli:tester' },

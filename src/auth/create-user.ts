@@ -6,7 +6,8 @@ import { err, ok, type Result } from '../domain/result.ts';
 import type { UserError } from './errors.ts';
 import { hashPassword } from './hash-password.ts';
 import {
-  loadUser, normalizeUsername, toUserView, USERNAME_PATTERN, type StoredUser, type UserView,
+  EMAIL_PATTERN, loadUser, normalizeUsername, toUserView, USERNAME_PATTERN, type StoredUser,
+  type UserView,
 } from './users.ts';
 
 export const PASSWORD_LENGTH_MIN = 10;
@@ -18,6 +19,8 @@ export interface CreateUserInput {
   displayName?: string;
   role: string;
   password: string;
+  /** Where their email goes (the sales-rep digest). */
+  email?: string | null;
 }
 
 /** The checks that need no database (first failing rule wins). */
@@ -38,12 +41,16 @@ function checkUserFields(input: CreateUserInput): UserError | null {
     return { code: 'display_name_required' };
   }
   if (!isRole(input.role)) return { code: 'role_invalid', role: input.role };
+  if (input.email != null && !EMAIL_PATTERN.test(input.email.trim())) {
+    return { code: 'email_invalid', email: input.email };
+  }
   return checkPassword(input.password);
 }
 
 /**
  * Creates a user; audited without the password hash. Errors, in order: username_invalid,
- * display_name_required, role_invalid, password_too_short, password_too_long, username_taken.
+ * display_name_required, role_invalid, email_invalid, password_too_short, password_too_long,
+ * username_taken.
  */
 export async function createUser(
   db: Db, actor: Actor, input: CreateUserInput,
@@ -56,8 +63,10 @@ export async function createUser(
     return await transactResult<UserView, UserError>(db, async (tx) => {
       if (await loadUser(tx, username)) return err({ code: 'username_taken', username });
       await tx.query(
-        `INSERT INTO users (username, display_name, role, password_hash) VALUES ($1, $2, $3, $4)`,
-        [username, input.displayName?.trim() ?? username, input.role, passwordHash],
+        `INSERT INTO users (username, display_name, role, password_hash, email)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [username, input.displayName?.trim() ?? username, input.role, passwordHash,
+          input.email?.trim() || null],
       );
       const user = toUserView((await loadUser(tx, username)) as StoredUser);
       await writeAudit(tx, actor, {

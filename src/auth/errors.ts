@@ -8,6 +8,7 @@ export type UserError =
   | { code: 'username_invalid'; username: string }
   | { code: 'display_name_required' }
   | { code: 'role_invalid'; role: string }
+  | { code: 'email_invalid'; email: string }
   | { code: 'password_too_short'; lengthMin: number }
   | { code: 'password_too_long'; lengthMax: number }
   | { code: 'user_not_found'; username: string }
@@ -41,7 +42,7 @@ export type AuthErrorCode = AuthCapabilityError['code'];
 
 /** HTTP status per code, merged into the one problem+json error map (src/http/problem.ts). */
 export const AUTH_ERROR_STATUS: Record<AuthErrorCode, 401 | 404 | 409 | 422 | 429> = {
-  username_invalid: 422, display_name_required: 422, role_invalid: 422,
+  username_invalid: 422, display_name_required: 422, role_invalid: 422, email_invalid: 422,
   password_too_short: 422, password_too_long: 422, user_not_found: 404, username_taken: 409,
   last_admin_must_remain: 409, sign_in_rate_limited: 429, credentials_invalid: 401,
   unauthenticated: 401, session_expired: 401, token_invalid: 401, token_name_required: 422,

@@ -18,6 +18,8 @@ export interface UserView {
   username: string;
   displayName: string;
   role: Role;
+  /** Where their email goes (the sales-rep digest); null: none. */
+  email: string | null;
   disabled: boolean;
   createdAt: string;
   lastSignInAt: string | null;
@@ -29,11 +31,14 @@ export interface StoredUser extends UserView {
 
 interface UserRow {
   id: number; username: string; display_name: string; role: Role; password_hash: string;
-  disabled_at: unknown; created_at: unknown; last_sign_in_at: unknown;
+  email: string | null; disabled_at: unknown; created_at: unknown; last_sign_in_at: unknown;
 }
 
-const USER_COLUMNS = `id, username, display_name, role, password_hash, disabled_at, created_at,
-  last_sign_in_at`;
+const USER_COLUMNS = `id, username, display_name, role, password_hash, email, disabled_at,
+  created_at, last_sign_in_at`;
+
+/** An email address as the users table accepts it (migration 022's check). */
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+$/;
 
 /** A timestamptz as an ISO instant (pg and PGlite both give a Date; be lenient with text). */
 export function isoInstant(value: unknown): string {
@@ -43,7 +48,7 @@ export function isoInstant(value: unknown): string {
 function toStored(r: UserRow): StoredUser {
   return {
     id: r.id, username: r.username, displayName: r.display_name, role: r.role,
-    disabled: r.disabled_at !== null, createdAt: isoInstant(r.created_at),
+    email: r.email, disabled: r.disabled_at !== null, createdAt: isoInstant(r.created_at),
     lastSignInAt: r.last_sign_in_at === null ? null : isoInstant(r.last_sign_in_at),
     passwordHash: r.password_hash,
   };

@@ -25,6 +25,7 @@ export const ManagedUserSchema = Type.Object({
   username: Type.String(),
   displayName: Type.String(),
   role: RoleSchema,
+  email: Type.Union([Type.String(), Type.Null()]),
   disabled: Type.Boolean(),
   createdAt: InstantSchema,
   lastSignInAt: Type.Union([InstantSchema, Type.Null()]),

@@ -216,6 +216,12 @@ describe('web app against the real server', () => {
     const page = await signIn('admin');
     await page.goto(`${server.baseUrl}/admin`);
     await page.getByTestId('users-table').waitFor();
+    // A sales rep's email (where their digest goes), set from the users table.
+    const rep = login('sales_rep').username;
+    page.once('dialog', (d) => void d.accept('rep.digest@ar.example'));
+    await page.getByRole('button', { name: `Email of ${rep}` }).click();
+    await page.getByText(`${rep}'s email is rep.digest@ar.example.`).waitFor();
+    await page.getByTestId('users-table').getByText('rep.digest@ar.example').waitFor();
     await shot(page, 'admin-users');
     await page.goto(`${server.baseUrl}/admin?tab=tokens`);
     await page.getByLabel('Token name').fill('e2e-token');

@@ -176,6 +176,8 @@ export interface Dashboard {
 }
 
 export interface ManagedUser extends User {
+  /** Where their email goes (the sales-rep digest). */
+  email: string | null;
   disabled: boolean;
   createdAt: string;
   lastSignInAt: string | null;
@@ -499,7 +501,7 @@ export function listUsers(signal?: AbortSignal) {
 }
 
 export function createUser(
-  user: { username: string; displayName: string; role: Role; password: string },
+  user: { username: string; displayName: string; role: Role; password: string; email?: string },
   idempotencyKey: string,
 ) {
   return request<{ user: ManagedUser }>('POST', '/users', { body: user, idempotencyKey });
@@ -507,7 +509,7 @@ export function createUser(
 
 export function updateUser(
   username: string,
-  change: { role?: Role; disabled?: boolean; displayName?: string },
+  change: { role?: Role; disabled?: boolean; displayName?: string; email?: string | null },
 ) {
   return request<{ user: ManagedUser }>('PATCH', `/users/${encodeURIComponent(username)}`, {
     body: change,

@@ -45,12 +45,13 @@ export const registerUserCommands: RegisterCommands = (program, ctx) => {
     .addOption(new Option('--role <role>', 'what they may do').choices(ROLES).makeOptionMandatory())
     .option('--password <password>', 'default: generated and printed once')
     .option('--name <name>', 'display name; for collectors and sales reps the name on customers')
+    .option('--email <address>', 'where their email goes (the sales-rep digest)')
     .action(async (username: string, o: {
-      role: string; password?: string; name?: string; json?: boolean;
+      role: string; password?: string; name?: string; email?: string; json?: boolean;
     }) => {
       const password = o.password ?? generatedPassword();
       const u = unwrap(await createUser(await ctx.db(), ctx.actor, {
-        username, role: o.role, password, displayName: o.name,
+        username, role: o.role, password, displayName: o.name, email: o.email,
       }));
       const shown = o.password === undefined ? password : undefined;
       output(ctx, o.json, { user: u, password: shown }, () => `created user ${userLine(u)}` +
@@ -81,6 +82,13 @@ export const registerUserCommands: RegisterCommands = (program, ctx) => {
         throw new CliError('role_invalid', `role must be one of ${ROLES.join(', ')}`, 2);
       }
       const u = unwrap(await updateUser(await ctx.db(), ctx.actor, username, { role }));
+      output(ctx, o.json, { user: u }, () => `user ${userLine(u)}`);
+    });
+  user.command('email <username> [address]')
+    .description("set a user's email address (the sales-rep digest); without one, remove it")
+    .action(async (username: string, address: string | undefined, o: { json?: boolean }) => {
+      const u = unwrap(await updateUser(await ctx.db(), ctx.actor, username,
+        { email: address ?? null }));
       output(ctx, o.json, { user: u }, () => `user ${userLine(u)}`);
     });
   registerTokenCommands(user, ctx);

@@ -38,6 +38,7 @@ export const userRoutes: RouteModule = async (app, { deps }) => {
           description: 'for collectors and sales reps: the name on their customers',
         })),
         role: RoleSchema,
+        email: Type.Optional(Type.String({ maxLength: 254, description: 'for the sales-rep digest' })),
         password: Type.String({
           maxLength: PASSWORD_LENGTH_MAX, description: `at least ${PASSWORD_LENGTH_MIN} characters`,
         }),
@@ -53,11 +54,13 @@ export const userRoutes: RouteModule = async (app, { deps }) => {
   app.patch('/users/:username', {
     config: { permission: 'users.admin' },
     schema: {
-      summary: 'Change a user: role, display name, disabled', tags: ['users'],
+      summary: 'Change a user: role, display name, email, disabled', tags: ['users'],
       params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
       body: Type.Object({
         role: Type.Optional(RoleSchema),
         displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        email: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()],
+          { description: 'null removes it' })),
         disabled: Type.Optional(Type.Boolean()),
       }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: UserAnswer },

@@ -8,7 +8,8 @@ import { formatTimestamp, roleLabel } from '../format.ts';
 import { useLoad, useQueryState, useTitle } from '../hooks.ts';
 
 function AddUser({ onAdded }: { onAdded: (u: ManagedUser) => void }) {
-  const blank = { username: '', displayName: '', role: 'collector' as Role, password: '' };
+  const blank = { username: '', displayName: '', role: 'collector' as Role, password: '',
+    email: '' };
   const [form, setForm] = useState(blank);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -17,8 +18,9 @@ function AddUser({ onAdded }: { onAdded: (u: ManagedUser) => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.createUser({ ...form, username: form.username.trim() },
-        api.newIdempotencyKey());
+      const { email, ...rest } = form;
+      const r = await api.createUser({ ...rest, username: form.username.trim(),
+        ...(email.trim() ? { email: email.trim() } : {}) }, api.newIdempotencyKey());
       setForm(blank);
       onAdded(r.user);
     } catch (err) {
@@ -36,6 +38,9 @@ function AddUser({ onAdded }: { onAdded: (u: ManagedUser) => void }) {
         title="For collectors and sales reps: their name as it appears on their customers"
         value={form.displayName}
         onChange={(e) => setForm({ ...form, displayName: e.target.value })} />
+      <input type="email" placeholder="Email (optional)" aria-label="Email"
+        title="Where their email goes, e.g. a sales rep's digest" value={form.email}
+        onChange={(e) => setForm({ ...form, email: e.target.value })} />
       <select aria-label="Role" value={form.role}
         onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
         {api.ROLES.map((r) => <option key={r} value={r}>{roleLabel(r)}</option>)}
@@ -54,6 +59,20 @@ function Users() {
   const { data, error, loading, reload } = useLoad((s) => api.listUsers(s), []);
   const [failure, setFailure] = useState<unknown>();
   const [note, setNote] = useState<string>();
+  const editEmail = async (u: ManagedUser) => {
+    const typed = window.prompt(`Email address of ${u.username} (empty to remove):`,
+      u.email ?? '');
+    if (typed === null) return;
+    setFailure(undefined);
+    try {
+      const r = await api.updateUser(u.username, { email: typed.trim() || null });
+      setNote(r.user.email ? `${u.username}'s email is ${r.user.email}.`
+        : `${u.username} has no email now.`);
+      reload();
+    } catch (e) {
+      setFailure(e);
+    }
+  };
   const change = async (u: ManagedUser, patch: { role?: Role; disabled?: boolean }) => {
     const what = patch.role
       ? `Change ${u.username} from ${roleLabel(u.role)} to ${roleLabel(patch.role)}?`
@@ -82,7 +101,7 @@ function Users() {
       {data && data.items.length > 0 ? (
         <table className="grid" data-testid="users-table">
           <thead>
-            <tr><th>Username</th><th>Name</th><th>Role</th><th>Status</th><th>Created</th>
+            <tr><th>Username</th><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Created</th>
               <th>Last sign-in</th><th /></tr>
           </thead>
           <tbody>
@@ -90,6 +109,13 @@ function Users() {
               <tr key={u.username} className={u.disabled ? 'muted-row' : undefined}>
                 <td className="mono">{u.username}</td>
                 <td>{u.displayName}</td>
+                <td className="date">
+                  <span className={u.email ? undefined : 'muted'}>{u.email ?? '—'}</span>{' '}
+                  <button type="button" className="small link-button"
+                    aria-label={`Email of ${u.username}`} onClick={() => void editEmail(u)}>
+                    Edit
+                  </button>
+                </td>
                 <td>
                   <select aria-label={`Role of ${u.username}`} value={u.role}
                     onChange={(e) => void change(u, { role: e.target.value as Role })}>
