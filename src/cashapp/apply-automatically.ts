@@ -22,6 +22,7 @@ import type { Terms } from '../domain/terms.ts';
 import {
   checkApplyCredit, type ApplyCreditInput, type ApplyFacts, type ApplyLine,
 } from '../ledger/apply-credit.ts';
+import { splitByCredit } from './apply-proposal.ts';
 import { loadTermsTable } from './match-inputs.ts';
 import type { StoredPayment } from './receipt-payment.ts';
 import type { StoredAllocation, StoredDeduction } from './store.ts';
@@ -94,27 +95,6 @@ async function loadFacts(
     writeOffMaxCents: writesOff
       ? Number(await loadSetting(tx, 'small_balance_write_off_max_cents') ?? 0) : 0,
   };
-}
-
-/** The cash lines of the payment and the credit memos' lines: each memo covers debits in order. */
-function splitByCredit(allocations: readonly StoredAllocation[]) {
-  const needs = allocations.filter((x) => x.appliedCents >= 0).map((x) => ({
-    debitId: x.documentId, cash: x.appliedCents as number, discount: x.discountCents,
-    writeOff: x.writeOffCents,
-  }));
-  const memos = allocations.filter((x) => x.appliedCents < 0).map((x) => {
-    let left = -x.appliedCents;
-    const lines: ApplyLine[] = [];
-    for (const n of needs) {
-      const take = Math.min(left, n.cash);
-      if (take <= 0) continue;
-      n.cash -= take;
-      left -= take;
-      lines.push({ debitId: n.debitId, amountCents: take as Cents });
-    }
-    return { creditId: x.documentId, lines };
-  });
-  return { needs, memos };
 }
 
 /** What one payment writes: credit memo applies, then the cash apply, then the deductions. */

@@ -33,15 +33,15 @@ export interface AppliedProposal {
 interface Need {
   debitId: number;
   cash: number;
-  discount: number;
-  writeOff: number;
+  discount: Cents;
+  writeOff: Cents;
 }
 
 /**
  * Splits the debit allocations between the credit memos taken (negative allocations) and the
  * payment: each memo covers cash of the debits in order until it is used up.
  */
-function splitByCredit(allocations: readonly StoredAllocation[]) {
+export function splitByCredit(allocations: readonly StoredAllocation[]) {
   const needs: Need[] = allocations.filter((a) => a.appliedCents >= 0).map((a) => ({
     debitId: a.documentId, cash: a.appliedCents, discount: a.discountCents,
     writeOff: a.writeOffCents,
