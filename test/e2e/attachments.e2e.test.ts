@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../src/formats/pdf/testing.ts';
 import { samplePdf } from '../support/sample-files.ts';
 import {
-  demoLogins, launchBrowser, ROOT, screenshot, settled, signInPage, startServer,
+  apiSession, demoLogins, launchBrowser, ROOT, screenshot, settled, signInPage, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 import { pdfPagesToPng } from './pdf-pages.ts';
@@ -63,12 +63,9 @@ afterAll(async () => {
 
 /** A signed-in API session for what the test needs to find (an account, its items). */
 async function apiAs(role: RoleName) {
-  const res = await fetch(`${server.baseUrl}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(logins.get(role)),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const session = await apiSession(server.baseUrl, logins.get(role));
+  expect(session).not.toBeNull();
+  const { cookie } = session!;
   return async <T>(path: string): Promise<T> => {
     const r = await fetch(`${server.baseUrl}/api/v1${path}`, { headers: { cookie } });
     expect(r.status, path).toBe(200);

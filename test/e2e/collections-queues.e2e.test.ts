@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  demoLogins, launchBrowser, ROOT, screenshot, settled, signInPage, startServer, toCents,
+  apiSession, demoLogins, launchBrowser, ROOT, screenshot, settled, signInPage, startServer, toCents,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -69,13 +69,9 @@ function login(role: RoleName): Login {
 
 /** A signed-in API session for checks and for the steps that are not this test's screens. */
 async function apiAs(role: RoleName) {
-  const res = await fetch(`${server.baseUrl}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(login(role)),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const session = await apiSession(server.baseUrl, login(role));
+  expect(session).not.toBeNull();
+  const { cookie, csrfToken } = session!;
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const r = await fetch(`${server.baseUrl}/api/v1${path}`, {
       method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },

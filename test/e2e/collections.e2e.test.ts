@@ -12,7 +12,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText } from '../../src/formats/pdf/testing.ts';
 import {
-  demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer,
+  apiSession, demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -65,13 +65,9 @@ function login(role: RoleName): Login {
 
 /** A signed-in API session (cookie + CSRF token) for checks and for what has no screen. */
 async function apiAs(role: RoleName) {
-  const res = await fetch(`${server.baseUrl}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(login(role)),
-  });
-  expect(res.status).toBe(200);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const session = await apiSession(server.baseUrl, login(role));
+  expect(session).not.toBeNull();
+  const { cookie, csrfToken } = session!;
   const call = async <T>(method: string, path: string, body?: unknown) => {
     const r = await fetch(`${server.baseUrl}/api/v1${path}`, {
       method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json',

@@ -133,17 +133,27 @@ export function parseDemoLogins(text: string): Map<RoleName, Login> {
   return logins;
 }
 
+/** Signs `login` in over the API: its session cookie and CSRF token, or null when refused. */
+export async function apiSession(
+  baseUrl: string, login: Login | undefined,
+): Promise<{ cookie: string; csrfToken: string } | null> {
+  const res = await fetch(`${baseUrl}/api/v1/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(login),
+  });
+  if (!res.ok) return null;
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
+}
+
 /** Fills in roles the output did not name by asking the API for the users (as admin). */
 export async function completeLogins(baseUrl: string, logins: Map<RoleName, Login>): Promise<void> {
   const admin = logins.get('admin');
   if (!admin || ROLES.every((r) => logins.has(r))) return;
-  const res = await fetch(`${baseUrl}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(admin),
-  });
-  if (!res.ok) return;
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const users = await fetch(`${baseUrl}/api/v1/users`, { headers: { cookie } });
+  const session = await apiSession(baseUrl, admin);
+  if (!session) return;
+  const users = await fetch(`${baseUrl}/api/v1/users`, { headers: { cookie: session.cookie } });
   if (!users.ok) return;
   const body = (await users.json()) as { items?: { username: string; role: RoleName }[] };
   for (const u of body.items ?? []) {

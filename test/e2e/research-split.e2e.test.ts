@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer, toCents,
+  apiSession, demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer, toCents,
   type Login, type RoleName, type RunningServer,
 } from './harness.ts';
 
@@ -30,12 +30,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'arc-e2e-split-'));
   server = await startServer();
   logins = await demoLogins(server);
-  const res = await fetch(`${server.baseUrl}/api/v1/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(logins.get('cash_application')),
-  });
-  expect(res.ok).toBe(true);
-  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const session = await apiSession(server.baseUrl, logins.get('cash_application'));
+  expect(session).not.toBeNull();
+  cookie = session!.cookie;
   const launched = await launchBrowser();
   browser = launched.context;
   closeBrowser = launched.close;
