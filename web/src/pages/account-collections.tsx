@@ -8,6 +8,7 @@ import type {
 } from '../api.ts';
 import { DateInput } from '../components/date-input.tsx';
 import { Dialog } from '../components/dialog.tsx';
+import { ItemPickTable } from '../components/item-pick-table.tsx';
 import {
   Amount, DateText, Empty, ErrorBanner, Loading, Notice,
 } from '../components/ui.tsx';
@@ -310,24 +311,7 @@ function OpenDisputeForm(props: { c: CustomerDetail; items: Item[]; onDone: () =
     <form className="form-stack" onSubmit={(e) => void submit(e)}>
       {debits.length === 0 ? <div className="muted">No open items to dispute.</div> : (
         <div className="dispute-items">
-          <table className="grid inner">
-            <thead><tr><th className="check" /><th>Item</th><th>Due</th>
-              <th className="num">Open</th></tr></thead>
-            <tbody>
-              {debits.map((i) => (
-                <tr key={i.id} className={picked.has(i.id) ? 'checked' : undefined}
-                  onClick={() => toggle(i.id)}>
-                  <td className="check">
-                    <input type="checkbox" checked={picked.has(i.id)} aria-label={i.number}
-                      onChange={() => toggle(i.id)} onClick={(e) => e.stopPropagation()} />
-                  </td>
-                  <td className="mono">{i.number}</td>
-                  <td><DateText value={i.dueDate} /></td>
-                  <td className="num"><Amount value={i.open} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ItemPickTable items={debits} picked={picked} onToggle={toggle} />
         </div>
       )}
       <label>Reason

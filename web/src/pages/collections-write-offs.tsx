@@ -7,6 +7,7 @@ import * as q from '../collections-api.ts';
 import type { WriteOffEntry } from '../collections-api.ts';
 import { CustomerPicker } from '../components/customer-picker.tsx';
 import { Dialog } from '../components/dialog.tsx';
+import { ItemPickTable } from '../components/item-pick-table.tsx';
 import {
   Amount, DateText, Empty, ErrorBanner, Loading, Notice,
 } from '../components/ui.tsx';
@@ -61,24 +62,7 @@ function RequestForm(props: { onDone: (m: string) => void }) {
         <div className="q-items">
           {!items.data ? <Loading /> : debits.length === 0 ? (
             <div className="muted">No open items.</div>) : (
-            <table className="grid inner">
-              <thead><tr><th className="check" /><th>Item</th><th>Due</th>
-                <th className="num">Open</th></tr></thead>
-              <tbody>
-                {debits.map((i) => (
-                  <tr key={i.id} className={picked.has(i.id) ? 'checked' : undefined}
-                    onClick={() => toggle(i.id)}>
-                    <td className="check">
-                      <input type="checkbox" checked={picked.has(i.id)} aria-label={i.number}
-                        onChange={() => toggle(i.id)} onClick={(e) => e.stopPropagation()} />
-                    </td>
-                    <td className="mono">{i.number}</td>
-                    <td><DateText value={i.dueDate} /></td>
-                    <td className="num"><Amount value={i.open} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ItemPickTable items={debits} picked={picked} onToggle={toggle} />
           )}
         </div>
       ) : null}
