@@ -34,7 +34,8 @@ import { applyProposalInTx } from './apply-proposal.ts';
 import type { CashappError } from './errors.ts';
 import type { StoredPayment } from './receipt-payment.ts';
 import {
-  decideProposal, loadPayments, pendingProposals, queueStateOf, setQueueState,
+  confirmPayerMapping, decideProposal, loadPayments, pendingProposals, queueStateOf,
+  setQueueState,
 } from './store.ts';
 
 export interface SplitPartRequest {
@@ -80,6 +81,11 @@ export interface SplitOutcome {
   parts: SplitPartOutcome[];
   /** What the split payment itself still has unapplied (its own customer's part on account). */
   unappliedCents: Cents;
+  /**
+   * What the split taught about the payer's bank account (see teachPayerAccount): every part's
+   * customer recorded as one of its payers; null when the payment carries no payer account.
+   */
+  payerLearned: { payerAccount: string; customerIds: number[] } | null;
 }
 
 export async function splitPayment(
@@ -157,8 +163,9 @@ export async function splitPaymentInTx(
   if (pending) await decideProposal(tx, pending.id, 'rejected', actor.name);
   await setQueueState(tx, [payment.id], unappliedCents > 0 ? 'on_account' : 'applied',
     actor.name);
+  const payerLearned = await teachPayerAccount(tx, payment, plan.value.parts);
   const outcome = { splitId, paymentId: payment.id, splitOn, currency: payment.currency, parts,
-    unappliedCents };
+    unappliedCents, payerLearned };
   await writeAudit(tx, actor, {
     action: 'payment.split', entityType: 'document', entityId: payment.id,
     customerId: payment.customerId,
@@ -166,6 +173,25 @@ export async function splitPaymentInTx(
     after: outcome,
   });
   return ok(outcome);
+}
+
+/**
+ * What a split teaches the payer-to-customer mapping. The clerk said this payer paid for every
+ * part's customer, so each is confirmed as a payer of the account once. With two or more parts
+ * (nearly every split) the account then names several customers: identification treats it as a
+ * shared payer, which narrows the candidates (each at SCORE.sharedAccount) instead of naming
+ * one, so the next payment from it goes to a clerk unless other evidence (an account number, a
+ * referenced item, the one customer with an item of the amount) decides. Mapping the account to
+ * one of the customers (the payment's own, or the largest part) would be a guess the clerk never
+ * made. A split part's own payment has no payer account, so applying it later teaches nothing.
+ */
+async function teachPayerAccount(
+  tx: Queryable, payment: StoredPayment, parts: readonly PlannedPart[],
+): Promise<SplitOutcome['payerLearned']> {
+  if (!payment.payerAccount) return null;
+  const customerIds = [...new Set(parts.map((p) => p.customerId))];
+  for (const id of customerIds) await confirmPayerMapping(tx, payment.payerAccount, id);
+  return { payerAccount: payment.payerAccount, customerIds };
 }
 
 type PartResult = Result<SplitPartOutcome, SplitPaymentError> & {

@@ -285,7 +285,10 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
         + `${r.splitOn}:`, ...r.parts.map((p) => `  part ${p.partNo} ${p.account} `
         + `${formatAmount(p.amountCents)}: ${p.paymentId === null ? 'stays on the payment'
           : `payment ${p.paymentId}`}, ${p.applicationIds.length} applications, `
-        + `${formatAmount(p.onAccountCents)} on account`)].join('\n'));
+        + `${formatAmount(p.onAccountCents)} on account`),
+      r.payerLearned ? `payer account ${r.payerLearned.payerAccount} now known to pay for `
+        + `${r.payerLearned.customerIds.length} customer(s)` : 'no payer account to learn',
+      ].join('\n'));
     });
   payments.command('unsplit <splitId>')
     .description('undo a split by reversal: the parts\' payments voided, the payment '
