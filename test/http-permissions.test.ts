@@ -54,7 +54,9 @@ const MATRIX: Record<string, string> = {
   'POST /api/v1/cashapp/payments/:id/split': 'Y Y . . Y . .',
   'POST /api/v1/cashapp/payment-splits/:id/reverse': 'Y Y . . Y . .',
   'GET /api/v1/cashapp/remittance-advices': 'Y Y . . Y . Y',
+  'GET /api/v1/cashapp/remittance-advices/:id': 'Y Y . . Y . Y',
   'POST /api/v1/cashapp/remittance-advices/:id/link': 'Y Y . . Y . .',
+  'POST /api/v1/cashapp/remittance-advices/:id/unlink': 'Y Y . . Y . .',
   'POST /api/v1/card-payments':      'Y Y Y Y Y . .',
   // Collections (src/http/routes/collections.ts).
   'GET /api/v1/worklist':            'Y Y Y Y . . .',

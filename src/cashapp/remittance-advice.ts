@@ -41,7 +41,7 @@ const DEPOSIT_COLUMNS = `d.id, ARRAY[b.bank_reference, b.customer_reference, b.c
   b.payer_account AS "payerAccount"`;
 
 /** A deposit an advice may describe: a live payment without an advice yet. */
-const LINKABLE_DEPOSIT = `d.type = 'payment' AND d.reverses_id IS NULL
+export const LINKABLE_DEPOSIT = `d.type = 'payment' AND d.reverses_id IS NULL
   AND NOT EXISTS (SELECT 1 FROM documents v WHERE v.reverses_id = d.id)
   AND NOT EXISTS (SELECT 1 FROM remittance_advices r WHERE r.payment_id = d.id)
   AND coalesce(b.queue_state, 'review') <> 'returned'`;
@@ -280,9 +280,12 @@ export interface AdviceListItem {
   importedAt: string;
 }
 
-/** Advices, newest first; `unlinked` only those still waiting for their deposit. */
+/**
+ * Advices, newest first; `unlinked` only those still waiting for their deposit, `linked` only
+ * those linked to one.
+ */
 export async function listRemittanceAdvices(
-  tx: Queryable, filter: { unlinked?: boolean; limit?: number } = {},
+  tx: Queryable, filter: { unlinked?: boolean; linked?: boolean; limit?: number } = {},
 ): Promise<AdviceListItem[]> {
   const r = await tx.query<Omit<AdviceListItem, 'amount' | 'invoices' | 'lines'> & {
     amountCents: number; remittance: Remittance }>(
@@ -293,9 +296,10 @@ export async function listRemittanceAdvices(
        a.created_at AS "importedAt"
      FROM remittance_advices a JOIN bank_files f ON f.id = a.bank_file_id
      LEFT JOIN documents d ON d.id = a.payment_id
-     WHERE NOT $1::boolean OR a.payment_id IS NULL
+     WHERE (NOT $1::boolean OR a.payment_id IS NULL)
+       AND (NOT $3::boolean OR a.payment_id IS NOT NULL)
      ORDER BY a.id DESC LIMIT $2`,
-    [filter.unlinked ?? false, filter.limit ?? 1000]);
+    [filter.unlinked ?? false, filter.limit ?? 1000, filter.linked ?? false]);
   return r.rows.map(({ amountCents, remittance, importedAt, ...row }) => ({
     ...row, amount: formatAmount(amountCents), lines: remittance.lines.length,
     invoices: remittance.lines.flatMap((l) => l.documentNumber ? [l.documentNumber] : []),

@@ -795,3 +795,74 @@ export async function sendCorrespondence(
     separateAttachmentIds: (res.headers.get('arc-separate-attachments') ?? '').split(',')
       .filter(Boolean).map(Number) };
 }
+
+// --- remittance advices (X12 820), the research queue's advices screen
+
+export interface RemittanceAdviceSummary {
+  adviceId: number;
+  file: string;
+  traceNumber: string | null;
+  amount: string;
+  currency: string;
+  paymentDate: string | null;
+  payerName: string | null;
+  invoices: string[];
+  lines: number;
+  paymentId: number | null;
+  paymentReference: string | null;
+  linkRule: 'trace' | 'amount_payer' | 'manual' | null;
+  reasons: string[];
+  importedAt: string;
+}
+
+export interface AdviceDeposit {
+  paymentId: number;
+  reference: string;
+  amount: string;
+  unapplied: string;
+  receivedOn: string;
+  payerName: string | null;
+  customer: { id: number; accountNumber: string; name: string } | null;
+}
+
+export interface RemittanceAdviceDetail {
+  adviceId: number;
+  file: string;
+  traceNumber: string | null;
+  amount: string;
+  currency: string;
+  paymentDate: string | null;
+  payerName: string | null;
+  payerAccount: string | null;
+  lines: { referenceType: string; documentNumber: string | null; paid: string | null;
+    gross: string | null; discount: string | null; adjustment: string | null;
+    adjustmentReason: string | null }[];
+  freeText: string[];
+  linkRule: string | null;
+  reasons: string[];
+  linkedBy: string | null;
+  deposit: AdviceDeposit | null;
+  candidates: AdviceDeposit[];
+}
+
+export function listRemittanceAdvices(
+  filter: { unlinked?: boolean; linked?: boolean }, signal?: AbortSignal,
+) {
+  return request<{ items: RemittanceAdviceSummary[] }>('GET', '/cashapp/remittance-advices',
+    { query: filter, signal });
+}
+
+export function getRemittanceAdvice(id: number, signal?: AbortSignal) {
+  return request<RemittanceAdviceDetail>('GET', `/cashapp/remittance-advices/${id}`, { signal });
+}
+
+export function linkRemittanceAdvice(id: number, paymentId: number) {
+  return request<{ adviceId: number; paymentId: number; reasons: string[] }>('POST',
+    `/cashapp/remittance-advices/${id}/link`, { body: { paymentId } });
+}
+
+export function unlinkRemittanceAdvice(id: number, reason: string) {
+  return request<{ adviceId: number; paymentId: number; reversedApplicationIds: number[];
+    unapplied: string; keptDeductionIds: number[] }>('POST',
+    `/cashapp/remittance-advices/${id}/unlink`, { body: { reason } });
+}

@@ -21,6 +21,7 @@ import { HomePage } from './pages/home.tsx';
 import { PaymentEntryPage } from './pages/payment-entry.tsx';
 import { ApplyPaymentPage, PaymentsPage } from './pages/payments.tsx';
 import { ResearchPage } from './pages/research.tsx';
+import { RemittanceAdvicesPage } from './pages/research-advices.tsx';
 import { canCollect, WorklistPage } from './pages/worklist.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { canAdminister, canReadAudit } from './roles.ts';
@@ -62,6 +63,7 @@ function SignedIn() {
           <Route path="payments/new" element={<PaymentEntryPage />} />
           <Route path="payments/:id/apply" element={<ApplyPaymentPage />} />
           <Route path="research" element={<ResearchPage />} />
+          <Route path="research/advices" element={<RemittanceAdvicesPage />} />
           <Route path="worklist" element={<Only allow={canCollect}><WorklistPage /></Only>} />
           <Route path="collections" element={<CollectionsHome />} />
           <Route path="collections/disputes" element={<CollectionsDisputesPage />} />

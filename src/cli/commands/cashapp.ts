@@ -18,6 +18,7 @@ import {
   linkRemittanceAdvice, listRemittanceAdvices,
 } from '../../cashapp/remittance-advice.ts';
 import { returnPayment } from '../../cashapp/return-payment.ts';
+import { unlinkRemittanceAdvice } from '../../cashapp/unlink-remittance-advice.ts';
 import { stripeGateway } from '../../cashapp/stripe-gateway.ts';
 import {
   takeCardPayment, type CardPaymentLine, type CardPaymentOutcome,
@@ -322,6 +323,21 @@ export const registerCashappCommands: RegisterCommands = (program, ctx) => {
         today: ctx.today }));
       output(ctx, json(cmd), r, () => `remittance advice ${r.adviceId} linked to payment `
         + `${r.paymentId}: ${r.reasons.join('; ')}`);
+    });
+  remittances.command('unlink <adviceId>')
+    .description('undo a wrong link: what the deposit applied since is reversed, its '
+      + 'remittance restored; the advice waits for its deposit again')
+    .requiredOption('--reason <text>', 'why (kept with the reversals and on the advice)')
+    .option('--date <date>', 'the reversals\' date, YYYY-MM-DD (default: today)')
+    .action(async (adviceId: string, o: { reason: string; date?: string }, cmd: Command) => {
+      const r = unwrap(await unlinkRemittanceAdvice(await ctx.db(), ctx.actor, {
+        adviceId: idArg(adviceId, 'adviceId'), reason: o.reason,
+        effectiveDate: dateArg(o.date, '--date') ?? ctx.today }));
+      output(ctx, json(cmd), r, () => `remittance advice ${r.adviceId} unlinked from payment `
+        + `${r.paymentId}: ${r.reversedApplicationIds.length} applications reversed, `
+        + `${formatAmount(r.unappliedCents)} unapplied again`
+        + (r.keptDeductionIds.length > 0
+          ? `; deductions kept (worked since): ${r.keptDeductionIds.join(', ')}` : ''));
     });
   payments.command('card <account>')
     .description('take a card payment through the configured gateway (ARC_STRIPE_*): charge, '

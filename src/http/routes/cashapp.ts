@@ -8,11 +8,13 @@ import { markPayment } from '../../cashapp/mark-payment.ts';
 import {
   linkRemittanceAdvice, listRemittanceAdvices,
 } from '../../cashapp/remittance-advice.ts';
+import { getRemittanceAdvice } from '../../cashapp/remittance-advice-detail.ts';
+import { unlinkRemittanceAdvice } from '../../cashapp/unlink-remittance-advice.ts';
 import {
   reversePaymentSplit, splitPayment, type SplitOutcome,
 } from '../../cashapp/split-payment.ts';
 import { isoDateOf, type IsoDate } from '../../domain/dates.ts';
-import { parseAmount, type Cents } from '../../domain/money.ts';
+import { formatAmount, parseAmount, type Cents } from '../../domain/money.ts';
 import { requestActor } from '../auth-plugin.ts';
 import { sendError, sendProblem } from '../problem.ts';
 import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
@@ -147,12 +149,27 @@ const remittanceAdviceRoutes: RouteModule = async (app, { deps }) => {
     schema: {
       summary: 'Remittance advices (X12 820) with the deposit each was linked to, or why not yet',
       tags: ['cash application'],
-      querystring: Type.Object({ unlinked: Type.Optional(Type.Boolean({
-        description: 'only advices still waiting for their deposit' })) }),
+      querystring: Type.Object({
+        unlinked: Type.Optional(Type.Boolean({
+          description: 'only advices still waiting for their deposit' })),
+        linked: Type.Optional(Type.Boolean({ description: 'only advices linked to a deposit' })),
+      }),
       response: { 200: Ok },
     },
   }, async (request) => ({ items: await listRemittanceAdvices(db, {
-    unlinked: request.query.unlinked }) }));
+    unlinked: request.query.unlinked, linked: request.query.linked }) }));
+
+  app.get('/cashapp/remittance-advices/:id', {
+    config: { permission: 'cashapp.read' },
+    schema: {
+      summary: 'A remittance advice: its lines, its deposit, or the deposits it may describe',
+      tags: ['cash application'], params: IdParamsSchema, response: { 200: Ok },
+    },
+  }, async (request, reply) => {
+    const advice = await getRemittanceAdvice(db, request.params.id);
+    const missing = { code: 'remittance_advice_not_found', adviceId: request.params.id };
+    return advice ?? sendError(reply, missing);
+  });
 
   app.post('/cashapp/remittance-advices/:id/link', {
     config: { permission: 'cashapp.write' },
@@ -167,6 +184,27 @@ const remittanceAdviceRoutes: RouteModule = async (app, { deps }) => {
     const r = await linkRemittanceAdvice(db, requestActor(request), {
       adviceId: request.params.id, paymentId: request.body.paymentId, today: today() });
     return r.ok ? r.value : sendError(reply, r.error);
+  });
+
+  app.post('/cashapp/remittance-advices/:id/unlink', {
+    config: { permission: 'cashapp.write' },
+    schema: {
+      summary: 'Undo a wrong link: the deposit\'s applications since the link reversed, its '
+        + 'remittance restored, the advice unlinked', tags: ['cash application'],
+      params: IdParamsSchema,
+      body: Type.Object({
+        reason: Type.String({ minLength: 1, maxLength: 2000 }),
+        effectiveDate: Type.Optional(IsoDateSchema),
+      }, { additionalProperties: false }),
+      response: { 200: Ok },
+    },
+  }, async (request, reply) => {
+    const r = await unlinkRemittanceAdvice(db, requestActor(request), {
+      adviceId: request.params.id, reason: request.body.reason,
+      effectiveDate: request.body.effectiveDate ?? today() });
+    if (!r.ok) return sendError(reply, r.error);
+    const { unappliedCents, ...rest } = r.value;
+    return { ...rest, unapplied: formatAmount(unappliedCents) };
   });
 };
 

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import * as api from '../api.ts';
 import type { CustomerSummary, Item } from '../api.ts';
 import { CustomerPicker } from '../components/customer-picker.tsx';
@@ -312,6 +313,7 @@ export function ResearchPage() {
         <h1>Research queue</h1>
         <span className="muted">Unapplied and low-confidence payments · ↑↓ select, a accept</span>
         <div className="spacer" />
+        <Link to="/research/advices">Remittance advices</Link>
         <Upload onDone={done} />
       </div>
       <ErrorBanner error={error} onRetry={reload} />
