@@ -223,10 +223,18 @@ const INSERT_OTHER_CREDITS = `INSERT INTO documents (id, customer_id, type, numb
     FROM generate_series(1, :memos + :unidentified) i) m
   LEFT JOIN customers c ON c.id = m.customer_id`;
 
+// With row triggers off, the copies of the documents' columns (migration 026) are written here:
+// the debit is the invoice, the credit the payment (dated group_date), and a reversal's group_date
+// is its original's applied_on.
 const INSERT_APPLICATIONS = `INSERT INTO applications (id, credit_id, debit_id, amount_cents,
-    applied_on, reverses_id, method, reason, created_by) OVERRIDING SYSTEM VALUE
+    applied_on, reverses_id, method, reason, created_by, currency, debit_customer_id,
+    debit_document_date, debit_due_date, credit_customer_id, credit_document_date, reversed_on)
+    OVERRIDING SYSTEM VALUE
   SELECT a.id, p.id, a.debit_id, a.amount, a.applied_on, a.reverses_id,
     CASE WHEN a.reverses_id IS NULL THEN 'import' ELSE 'manual' END,
-    CASE WHEN a.reverses_id IS NULL THEN NULL ELSE 'applied to the wrong invoice' END, 'bench'
+    CASE WHEN a.reverses_id IS NULL THEN NULL ELSE 'applied to the wrong invoice' END, 'bench',
+    i.currency, i.customer_id, i.doc_date, i.due_date, p.customer_id, p.group_date,
+    CASE WHEN a.reverses_id IS NOT NULL THEN a.group_date END
   FROM bench_gen_apps a
-  JOIN bench_gen_payments p ON p.customer_id = a.customer_id AND p.group_date = a.group_date`;
+  JOIN bench_gen_payments p ON p.customer_id = a.customer_id AND p.group_date = a.group_date
+  JOIN bench_gen_invoices i ON i.id = a.debit_id`;

@@ -20,9 +20,13 @@ export type LedgerDifference =
   /** customer_count (kept by triggers) differs from the number of customers. */
   | { check: 'customer_count'; storedCount: number; derivedCount: number };
 
+/**
+ * copy_differs: the documents' columns copied onto the application for the aging (migration 026)
+ * differ from the documents' (a NULL credit_customer_id is right: the payment had no customer).
+ */
 export type ApplicationProblem =
   | 'wrong_sides' | 'currencies_differ' | 'applied_before_document_date'
-  | 'reversal_mismatch' | 'reversal_before_original';
+  | 'reversal_mismatch' | 'reversal_before_original' | 'copy_differs';
 
 /**
  * Re-derives every denormalized ledger value and invariant with set-based queries (one pass per
@@ -91,6 +95,10 @@ async function applicationDifferences(db: Queryable, limit: number): Promise<Led
            OR o.amount_cents <> -a.amount_cents OR o.reverses_id IS NOT NULL)
            THEN 'reversal_mismatch'
          WHEN a.applied_on < o.applied_on THEN 'reversal_before_original'
+         WHEN a.currency <> d.currency OR a.debit_customer_id <> d.customer_id
+           OR a.debit_document_date <> d.document_date OR a.debit_due_date <> d.due_date
+           OR a.credit_customer_id <> c.customer_id OR a.credit_document_date <> c.document_date
+           OR a.reversed_on IS DISTINCT FROM o.applied_on THEN 'copy_differs'
        END AS problem
        FROM applications a
        JOIN documents c ON c.id = a.credit_id

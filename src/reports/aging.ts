@@ -244,30 +244,95 @@ function bucketCondition(from: string, i: number, bucketCount: number): string {
  * Per customer sums over `debit` and `credit` (expressions of one item): unapplied = the credits,
  * a0..aN = the debits by bucket of the date column `from`.
  */
-function customerSums(debit: string, credit: string, from: string, bucketCount: number): string {
-  const buckets = Array.from({ length: bucketCount }, (_, i) =>
-    `coalesce(sum(${debit}) FILTER (WHERE ${bucketCondition(from, i, bucketCount)}), 0)::bigint
-      AS a${i}`);
+function customerSums(
+  debit: string, credit: string, from: string, bucketCount: number, also?: string,
+): string {
+  const buckets = Array.from({ length: bucketCount }, (_, i) => {
+    const when = [also, bucketCondition(from, i, bucketCount)].filter(Boolean).join(' AND ');
+    return `coalesce(sum(${debit}) FILTER (WHERE ${when}), 0)::bigint AS a${i}`;
+  });
   return [`coalesce(sum(${credit}), 0)::bigint AS unapplied`, ...buckets].join(',\n    ');
 }
 
 /**
- * What the applications effective after $1 changed, one row per application and side: an
- * application took `amount` off its debit's open amount and added it to its credit's (negative)
- * one, so as of $1 the debit had `amount` more open (in the bucket of its date `from`) and the
- * credit `amount` more unapplied. Only items dated on or before $1 in currency $2 count.
+ * What the applications effective after $1 changed, per customer (cid), as unapplied and a0..aN
+ * sums (see buildAgingSql): an application took `amount` off its debit's open amount and added it
+ * to its credit's (negative) one, so as of $1 the debit had `amount` more open, in the bucket of
+ * its date `from`, and the credit's customer `amount` more unapplied. Only items dated on or before
+ * $1 in currency $2 count. Each application carries its documents' customers, dates and currency
+ * (migration 026), so this is one index-only range scan of applications_aging, grouped by the two
+ * customers (mostly one and the same) and then unfolded into a row per side. A side that had no
+ * customer when applied (unidentified cash, its void) keeps a NULL customer: its customer is
+ * looked up, in branches of their own (applications_unassigned), so that the main scan has no
+ * per-row sub-query.
  */
-function laterApplicationsSql(from: string): string {
-  // Both sides in one list, joined to the documents once (one scan of them, not one per side).
-  return `SELECT d.customer_id, d.${from},
-        CASE WHEN x.debit THEN x.amount ELSE 0 END AS debit_delta,
-        CASE WHEN x.debit THEN 0 ELSE -x.amount END AS credit_delta
-      FROM (SELECT debit_id AS id, amount_cents AS amount, true AS debit FROM applications
-          WHERE applied_on > $1::date
-        UNION ALL
-        SELECT credit_id, amount_cents, false FROM applications WHERE applied_on > $1::date) x
-      JOIN documents d ON d.id = x.id
-      WHERE d.document_date <= $1::date AND d.currency = $2::char(3)`;
+function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: number): string {
+  const debitSums = customerSums('amount_cents', '0', `debit_${from}`, bucketCount,
+    'debit_document_date <= $1::date');
+  const zeros = bucketColumns(bucketCount).map((a) => `0 AS ${a}`).join(', ');
+  return `later AS (
+    SELECT debit_customer_id AS debit_cid, credit_customer_id AS credit_cid,
+      coalesce(sum(amount_cents) FILTER (WHERE credit_document_date <= $1::date), 0)::bigint
+        AS credited,
+    ${debitSums}
+    FROM applications
+    WHERE applied_on > $1::date AND currency = $2::char(3)
+    GROUP BY 1, 2),
+  later_sides AS (
+    SELECT debit_cid AS cid, ${sumColumns(bucketCount).join(', ')} FROM later
+    WHERE debit_cid IS NOT NULL
+    UNION ALL
+    SELECT credit_cid, -credited, ${zeros} FROM later
+    WHERE credited <> 0 AND credit_cid IS NOT NULL
+    UNION ALL
+    SELECT coalesce(d.customer_id, 0) AS cid,
+    ${customerSums('a.amount_cents', '0', `a.debit_${from}`, bucketCount,
+    'a.debit_document_date <= $1::date')}
+    FROM applications a JOIN documents d ON d.id = a.debit_id
+    WHERE a.debit_customer_id IS NULL AND a.applied_on > $1::date AND a.currency = $2::char(3)
+    GROUP BY 1
+    UNION ALL
+    SELECT coalesce(d.customer_id, 0), -sum(a.amount_cents)::bigint, ${zeros}
+    FROM applications a JOIN documents d ON d.id = a.credit_id
+    WHERE a.credit_customer_id IS NULL AND a.applied_on > $1::date
+      AND a.currency = $2::char(3) AND a.credit_document_date <= $1::date
+    GROUP BY 1)`;
+}
+
+/**
+ * The items whose open amount as of $1 has the sign of the other side (a debit applied twice
+ * over, a credit applied for more than it), and how far they are off: the aging by application
+ * put their open amount in the column of their side, the definition puts it where its sign says.
+ * Such an item has a reversal dated after $1 of an application dated on or before it (later
+ * applications only add to a debit's open amount as of $1, but for reversals of applications
+ * that are also later, which cancel out with them), so the candidates are those reversals'
+ * items (applications_straddling, a handful), each aged exactly: open as of $1 = open now -/+ its
+ * applications after $1. `misplaced` moves each one's open amount from its side's column to its
+ * sign's: `moved` (its size) into its bucket and out of unapplied for a credit over-applied, out
+ * of its bucket and into unapplied for a debit applied twice over.
+ */
+function wrongSignSql(from: 'due_date' | 'document_date', bucketCount: number): string {
+  return `straddled AS (
+    SELECT debit_id AS id, true AS debit FROM applications
+    WHERE reverses_id IS NOT NULL AND applied_on > $1::date AND reversed_on <= $1::date
+    UNION
+    SELECT credit_id, false FROM applications
+    WHERE reverses_id IS NOT NULL AND applied_on > $1::date AND reversed_on <= $1::date),
+  straddled_open AS (
+    SELECT d.customer_id, d.${from}, s.debit, d.open_cents + CASE WHEN s.debit
+        THEN (SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
+          WHERE a.debit_id = d.id AND a.applied_on > $1::date)
+        ELSE -(SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
+          WHERE a.credit_id = d.id AND a.applied_on > $1::date) END AS open_cents
+    FROM straddled s JOIN documents d ON d.id = s.id
+    WHERE d.document_date <= $1::date AND d.currency = $2::char(3)),
+  misplaced AS (
+    SELECT coalesce(customer_id, 0) AS cid,
+    ${customerSums('moved', '-moved', from, bucketCount)}
+    FROM (SELECT *, CASE WHEN debit THEN -open_cents ELSE open_cents END AS moved
+      FROM straddled_open) o
+    WHERE moved > 0
+    GROUP BY 1)`;
 }
 
 /**
@@ -297,10 +362,11 @@ export function buildAgingSql(
   const sums = sumColumns(bucketCount);
   const summary = `WITH
   ${source === 'items' ? currentFromItems(from, bucketCount) : currentFromSummaries(bucketCount)},
+  ${laterApplicationsSql(from, bucketCount)},
+  ${wrongSignSql(from, bucketCount)},
   correction AS (
-    SELECT coalesce(customer_id, 0) AS cid,
-    ${customerSums('debit_delta', 'credit_delta', from, bucketCount)}
-    FROM (${laterApplicationsSql(from)}) t
+    SELECT cid, ${sums.map((s) => `sum(${s})::bigint AS ${s}`).join(', ')} FROM (
+      SELECT * FROM later_sides UNION ALL SELECT * FROM misplaced) t
     GROUP BY 1),
   combined AS (
     SELECT coalesce(a.cid, b.cid) AS cid,

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../src/domain/aging.ts';
+import { addDays } from '../src/domain/dates.ts';
+import { verifyLedger } from '../src/ledger/verify.ts';
+import { agingReport, type AgingQuery } from '../src/reports/aging.ts';
+import { LedgerWriter, naiveAging } from './aging-fixtures.ts';
+import { freshDb } from './support/db.ts';
+
+// The aging as of any date must be exactly the definition (open = amount -/+ applications
+// effective on or before the date, debits by sign into buckets, credits into unapplied), also
+// when applications were entered back-dated, reversed, or on a payment that had no customer yet:
+// then an item's open amount on some past date can have the "wrong" sign (a debit applied twice
+// over, a credit applied back), and the definition puts it where its sign says.
+
+let db: Awaited<ReturnType<typeof freshDb>>;
+let w: LedgerWriter;
+let lateCustomer: number;
+let unidentified: number;
+
+/** A book whose history has every kind of back-dating, as the ledger allows it. */
+async function seedBackDated(): Promise<LedgerWriter> {
+  const b = new LedgerWriter(db);
+  const e = await b.customer('E500', 'Echo Tools', { collector: 'Lee', region: 'North' });
+  // I1 paid by P1 on 03-01, that application reversed on 04-01, then P2 applied back-dated to
+  // 02-01: between 03-01 and 04-01 I1 was applied twice over (open -100.00: unapplied).
+  const i1 = await b.document(e, 'invoice', 'E-I1', '2026-01-01', '2026-01-31', 10_000);
+  const p1 = await b.document(e, 'payment', 'E-P1', '2026-02-01', '2026-02-01', 10_000);
+  const p2 = await b.document(e, 'payment', 'E-P2', '2026-01-15', '2026-01-15', 10_000);
+  await b.reverse(await b.apply(p1, i1, 10_000, '2026-03-01'), '2026-04-01');
+  await b.apply(p2, i1, 10_000, '2026-02-01');
+  // P3 applied to I2 on 03-01, reversed on 04-01, then back-dated to I3 on 02-01: between 03-01
+  // and 04-01 P3 was applied for more than its amount (open +50.00: aged from its due date).
+  const i2 = await b.document(e, 'invoice', 'E-I2', '2026-01-05', '2026-02-04', 5_000);
+  const i3 = await b.document(e, 'invoice', 'E-I3', '2026-01-05', '2026-02-04', 5_000);
+  const p3 = await b.document(e, 'payment', 'E-P3', '2026-01-10', '2026-01-10', 5_000);
+  await b.reverse(await b.apply(p3, i2, 5_000, '2026-03-01'), '2026-04-01');
+  await b.apply(p3, i3, 5_000, '2026-02-01');
+  // A partial application, reversed and applied again the same day, and one entered late.
+  const f = await b.customer('F600', 'Foxtrot Ltd', { collector: 'Lee', salesRep: 'Ann' });
+  const i4 = await b.document(f, 'invoice', 'F-I4', '2025-12-01', '2026-01-15', 30_000);
+  const p4 = await b.document(f, 'payment', 'F-P4', '2026-01-20', '2026-01-20', 40_000);
+  const a4 = await b.apply(p4, i4, 20_000, '2026-02-10');
+  await b.reverse(a4, '2026-02-10');
+  await b.apply(p4, i4, 20_000, '2026-02-10');
+  await b.apply(p4, i4, 10_000, '2026-01-25');
+  const cm = await b.document(f, 'credit_memo', 'F-CM1', '2026-03-05', '2026-03-05', 2_500);
+  const i5 = await b.document(f, 'invoice', 'F-I5', '2026-03-01', '2026-03-31', 2_500);
+  await b.apply(cm, i5, 2_500, '2026-03-20');
+  lateCustomer = f;
+  // A payment without a customer, applied (as cash application does) before it is assigned.
+  unidentified = await b.document(null, 'payment', 'U-P9', '2026-02-15', '2026-02-15', 7_000);
+  const i6 = await b.document(f, 'invoice', 'F-I6', '2026-02-01', '2026-03-03', 7_000);
+  await b.apply(unidentified, i6, 4_000, '2026-03-10');
+  await db.query('UPDATE documents SET customer_id = $1 WHERE id = $2', [f, unidentified]);
+  b.documents.find((d) => d.id === unidentified)!.customerId = f;
+  // Unidentified cash voided by a debit memo, which has no customer either, applied to it.
+  const u8 = await b.document(null, 'payment', 'U-P8', '2026-02-20', '2026-02-20', 3_000);
+  const void8 = await db.query<{ id: number }>(`INSERT INTO documents (customer_id, type, number,
+      document_date, due_date, amount_cents, open_cents, currency, reverses_id, created_by)
+    VALUES (NULL, 'debit_memo', 'U-V8', '2026-03-02', '2026-03-02', 3000, 3000, 'USD', $1, 't')
+    RETURNING id`, [u8]);
+  const v8 = void8.rows[0]!.id;
+  b.documents.push({ id: v8, customerId: null, type: 'debit_memo', number: 'U-V8',
+    documentDate: '2026-03-02', dueDate: '2026-03-02', amountCents: 3_000, currency: 'USD' });
+  await b.apply(u8, v8, 3_000, '2026-03-06');
+  // A euro book beside it, not in the USD aging.
+  const g = await b.customer('G700', 'Golf GmbH', { currency: 'EUR' });
+  const i7 = await b.document(g, 'invoice', 'G-I7', '2026-01-10', '2026-02-09', 9_000, 'EUR');
+  const p7 = await b.document(g, 'payment', 'G-P7', '2026-02-01', '2026-02-01', 9_000, 'EUR');
+  await b.reverse(await b.apply(p7, i7, 9_000, '2026-03-01'), '2026-03-20');
+  return b;
+}
+
+beforeAll(async () => {
+  db = await freshDb();
+  w = await seedBackDated();
+});
+afterAll(async () => db.dispose());
+
+async function rows(q: Omit<AgingQuery, 'by' | 'basis'> & Partial<AgingQuery>) {
+  const r = await agingReport(db, { by: 'customer', basis: 'due', ...q });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return Object.fromEntries(r.value.rows.map(({ key, name, totalCents, unappliedCents,
+    amountsCents }) => [key, { name, totalCents, unappliedCents, amountsCents }]));
+}
+
+function naive(q: { asOf: string; by: AgingQuery['by']; basis: AgingQuery['basis'];
+  thresholds?: readonly number[]; currency?: string }) {
+  return Object.fromEntries(naiveAging(w, { thresholds: DEFAULT_THRESHOLDS, currency: 'USD',
+    ...q }));
+}
+
+describe('aging with back-dated applications and reversals', () => {
+  it('puts an item applied twice over on a past date where its sign says', async () => {
+    const r = await rows({ asOf: '2026-03-15' });
+    // E-I1 -100.00 (twice applied) and E-P3 +50.00 (over-applied, 64 days past due: 61-90).
+    expect(r.E500).toEqual({ name: 'Echo Tools', totalCents: -5_000, unappliedCents: -10_000,
+      amountsCents: [0, 0, 0, 0, 5_000, 0, 0] });
+    expect(r).toEqual(naive({ asOf: '2026-03-15', by: 'customer', basis: 'due' }));
+  });
+
+  it('equals the definition on every date, grouping, basis, buckets and currency', async () => {
+    const groupings = ['customer', 'collector', 'sales-rep', 'region', 'none'] as const;
+    // The day before, of and after every date of the book, and a week apart around them.
+    const dated = [...w.documents.map((d) => d.documentDate), ...w.documents.map((d) => d.dueDate),
+      ...w.applications.map((a) => a.appliedOn)];
+    const days = new Set(dated.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]));
+    for (let day = 0; day <= 140; day += 7) days.add(addDays('2025-11-20', day));
+    for (const [i, asOf] of [...days].sort().entries()) {
+      const by = groupings[i % groupings.length]!;
+      for (const basis of ['due', 'invoice'] as const) {
+        expect(await rows({ asOf, by, basis }), `${asOf} ${by} ${basis}`)
+          .toEqual(naive({ asOf, by, basis }));
+      }
+      const thresholds = [7, 40];
+      expect(await rows({ asOf, thresholds }))
+        .toEqual(naive({ asOf, by: 'customer', basis: 'due', thresholds }));
+      expect(await rows({ asOf, currency: 'EUR' }))
+        .toEqual(naive({ asOf, by: 'customer', basis: 'due', currency: 'EUR' }));
+    }
+  }, 240_000);
+
+  it('keeps a payment applied before it had a customer with that customer', async () => {
+    const r = await rows({ asOf: '2026-03-12' });
+    expect(Object.keys(r)).not.toContain('(unidentified)');
+    expect(r.F600).toEqual(naive({ asOf: '2026-03-12', by: 'customer', basis: 'due' }).F600);
+    expect(lateCustomer).toBeGreaterThan(0);
+    expect((await verifyLedger(db)).filter((d) => d.check === 'application')).toEqual([]);
+  });
+});
+
+describe("the documents' columns copied onto applications (migration 026)", () => {
+  it('are filled from the documents, whatever the insert says', async () => {
+    const inv = w.documents.find((d) => d.number === 'F-I4')!;
+    const pay = w.documents.find((d) => d.number === 'F-P4')!;
+    const r = await db.query<Record<string, string | number | null>>(
+      `INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on, created_by,
+         currency, debit_customer_id, debit_due_date, credit_document_date)
+       VALUES ($1, $2, 1, '2026-04-30', 't', 'EUR', 999, '2000-01-01', '2000-01-01')
+       RETURNING currency, debit_customer_id::int AS "debitCustomer",
+         to_char(debit_document_date, 'YYYY-MM-DD') AS "debitDated",
+         to_char(debit_due_date, 'YYYY-MM-DD') AS "debitDue",
+         credit_customer_id::int AS "creditCustomer",
+         to_char(credit_document_date, 'YYYY-MM-DD') AS "creditDated", reversed_on`,
+      [pay.id, inv.id]);
+    expect(r.rows[0]).toEqual({ currency: 'USD', debitCustomer: inv.customerId,
+      debitDated: inv.documentDate, debitDue: inv.dueDate, creditCustomer: pay.customerId,
+      creditDated: pay.documentDate, reversed_on: null });
+    // Reversed at once: the book (and the definition the tests above compare with) is unchanged.
+    await db.query(`INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on,
+      reverses_id, created_by) SELECT credit_id, debit_id, -1, '2026-05-01', id, 't'
+      FROM applications WHERE amount_cents = 1`);
+    expect((await verifyLedger(db)).filter((d) => d.check === 'application')).toEqual([]);
+  });
+
+  it('refuse an application across currencies and a reversal that does not mirror', async () => {
+    const usd = w.documents.find((d) => d.number === 'F-I5')!;
+    const eur = w.documents.find((d) => d.number === 'G-P7')!;
+    await expect(db.query(`INSERT INTO applications (credit_id, debit_id, amount_cents,
+      applied_on, created_by) VALUES ($1, $2, 1, '2026-04-30', 't')`, [eur.id, usd.id]))
+      .rejects.toThrow(/currencies differ/);
+    const original = w.applications.find((a) => a.amountCents === 20_000 && a.appliedOn ===
+      '2026-02-10' && !w.applications.some((b) => b.amountCents === -20_000 && b.appliedOn ===
+      '2026-02-10' && b.id > a.id))!;
+    await expect(db.query(`INSERT INTO applications (credit_id, debit_id, amount_cents,
+      applied_on, reverses_id, created_by) VALUES ($1, $2, -19999, '2026-04-30', $3, 't')`,
+    [original.creditId, original.debitId, original.id])).rejects.toThrow(/does not mirror/);
+    await expect(db.query(`UPDATE documents SET due_date = '2026-12-31' WHERE id = $1`,
+      [usd.id])).rejects.toThrow(/only its open amount may change/);
+  });
+
+  it('are re-derived by arc verify', async () => {
+    const a = w.applications[0]!;
+    await db.transaction(async (tx) => {
+      // Around the append-only trigger, as only a bulk load with triggers off could.
+      await tx.query('SET LOCAL session_replication_role = replica');
+      await tx.query(`UPDATE applications SET debit_due_date = debit_due_date + 1 WHERE id = $1`,
+        [a.id]);
+    });
+    expect((await verifyLedger(db)).filter((d) => d.check === 'application')).toEqual([
+      { check: 'application', applicationId: a.id, problem: 'copy_differs' }]);
+    await db.transaction(async (tx) => {
+      await tx.query('SET LOCAL session_replication_role = replica');
+      await tx.query(`UPDATE applications SET debit_due_date = debit_due_date - 1 WHERE id = $1`,
+        [a.id]);
+    });
+  });
+});
