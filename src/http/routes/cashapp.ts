@@ -220,6 +220,7 @@ function splitJson(o: SplitOutcome) {
       transferDocumentId: p.transferDocumentId, applicationIds: p.applicationIds,
       onAccount: money(p.onAccountCents, currency),
     })),
+    payerLearned: o.payerLearned,
   };
 }
 
