@@ -147,3 +147,61 @@ describe('unlinking a remittance advice', () => {
       expect(await verifyLedger(s.db)).toEqual([]);
     });
 });
+
+describe('unlinking after a short pay or a split', () => {
+  it('voids the deduction the advice\'s short pay opened', async () => {
+    const arc = cli(s.db, '2024-03-27');
+    const dep = (await arc('import', 'bank', file('bolt.bai2', bai2('2024-03-26', [
+      { cents: 240_000, bankRef: 'BR-BOLT-1', tags: 'DACT:5557771' }])), '--json')).json();
+    const adv = (await arc('import', 'bank', file('bolt.820', x820({ amount: '2400.00',
+      date: '2024-03-26', trace: 'BOLT-TRN-1', payer: 'BOLT & NUT LLC', payerAccount: '5557771',
+      control: '000000601', rmr: ['RMR*IV*INV-1002*PI*1500.00*1500.00',
+        'RMR*IV*INV-1003*PI*900.00*1000.00', 'ADX*-100.00*01'] })), '--json')).json();
+    const paymentId = dep.paymentIds[0] as number;
+    expect(adv.advices).toMatchObject([{ paymentId }]);
+    const opened = await s.db.query<{ id: number }>(
+      'SELECT document_id AS id FROM deduction_items WHERE payment_id = $1', [paymentId]);
+    expect(opened.rows).toHaveLength(1);
+    expect(await openOf(s.db, doc('INV-1003'))).toBe(0);
+    const r = await arc('remittances', 'unlink', String(adv.advices[0].adviceId), '--reason',
+      'not Bolt\'s deposit', '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.json().voidedDocumentIds).toContain(Number(opened.rows[0]!.id));
+    expect(await openOf(s.db, doc('INV-1002'))).toBe(150_000);
+    expect(await openOf(s.db, doc('INV-1003'))).toBe(100_000);
+    expect(await openOf(s.db, Number(opened.rows[0]!.id))).toBe(0);
+    expect(await openOf(s.db, paymentId)).toBe(-240_000);
+    expect(await verifyLedger(s.db)).toEqual([]);
+  });
+
+  it('refuses while a split made since the link stands; after the un-split it unlinks',
+    async () => {
+      const arc = cli(s.db, '2024-03-29');
+      const dep = (await arc('import', 'bank', file('corner.bai2', bai2('2024-03-28', [
+        { cents: 300_000, bankRef: 'BR-CORNER-1', tags: 'DACT:5557772' }])), '--json')).json();
+      const paymentId = dep.paymentIds[0] as number;
+      const adv = (await arc('import', 'bank', file('corner.820', x820({ amount: '3000.00',
+        date: '2024-03-28', trace: 'CORNER-TRN-1', payer: 'CORNER STORE',
+        payerAccount: '5557772', control: '000000602',
+        rmr: ['RMR*IV*INV-1004*PI*200.00*200.00'] })), '--json')).json();
+      expect(adv.advices).toMatchObject([{ paymentId }]);
+      const unapplied = -(await openOf(s.db, paymentId));
+      const half = Math.floor(unapplied / 2);
+      const amount = (c: number) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`;
+      const split = await arc('payments', 'split', String(paymentId), '--part',
+        `C-3003=${amount(half)}`, '--part', `C-4004=${amount(unapplied - half)}`, '--json');
+      expect(split.code, split.err).toBe(0);
+      const adviceId = String(adv.advices[0].adviceId);
+      const refused = await arc('remittances', 'unlink', adviceId, '--reason', 'wrong');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('payment_split_since_link');
+      expect((await arc('payments', 'unsplit', String(split.json().splitId), '--reason',
+        'redo')).code).toBe(0);
+      const r = await arc('remittances', 'unlink', adviceId, '--reason', 'wrong', '--json');
+      expect(r.code, r.err).toBe(0);
+      expect(r.json().unappliedCents).toBe(300_000);
+      // Applied from the advice's line or only proposed: either way open in full again.
+      expect(await openOf(s.db, doc('INV-1004'))).toBe(20_000);
+      expect(await verifyLedger(s.db)).toEqual([]);
+    });
+});
