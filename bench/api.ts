@@ -16,8 +16,11 @@
 // what else the machine runs, so each case also prints its CPU time per request: the server
 // process's and its PostgreSQL backends' (found by application_name), from /proc.
 
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { createApiToken } from '../src/auth/create-api-token.ts';
 import { createUser } from '../src/auth/create-user.ts';
@@ -39,6 +42,8 @@ const log = (s: string): void => void process.stdout.write(s + '\n');
 
 interface Args {
   scale: number; connections: number; seconds: number; serve: boolean; schema: string | undefined;
+  /** The load generator: wrk (C, Debian's package) when installed, else autocannon (Node). */
+  client: 'wrk' | 'autocannon';
 }
 
 function parseArgs(argv: string[]): Args {
@@ -50,8 +55,11 @@ function parseArgs(argv: string[]): Args {
   };
   const schema = argv.includes('--schema') ? argv[argv.indexOf('--schema') + 1] : undefined;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error('--schema');
+  const asked = argv.includes('--client') ? argv[argv.indexOf('--client') + 1] : undefined;
+  if (asked !== undefined && asked !== 'wrk' && asked !== 'autocannon') throw new Error('--client');
+  const client = asked ?? (existsSync(WRK) ? 'wrk' : 'autocannon');
   return { scale: value('--scale', 1), connections: value('--connections', 100),
-    seconds: value('--seconds', 10), serve: argv.includes('--serve'), schema };
+    seconds: value('--seconds', 10), serve: argv.includes('--serve'), schema, client };
 }
 
 const dbUrl = (): string => process.env.DATABASE_URL ?? URL_DEFAULT;
@@ -171,6 +179,12 @@ type Autocannon = ((opts: Record<string, unknown>, done: (e: unknown, r: {
   => Instance);
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
+/** The machine's 1, 5 and 15 minute load averages (the figures depend on what else runs). */
+function loadAverage(): string {
+  return existsSync('/proc/loadavg')
+    ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'unknown';
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
@@ -179,6 +193,52 @@ interface Figures {
   label: string; n: number; p50: number; p95: number; p99: number; bad: number;
   /** CPU ms per request: the server process's and its database backends'. */
   nodeCpu?: number; pgCpu?: number;
+}
+
+const WRK = '/usr/bin/wrk';
+
+/**
+ * wrk's script: the paths in turn (each thread from its own start), and at the end one line
+ * with the requests, the errors (non-2xx included) and the percentiles in ms.
+ */
+const WRK_SCRIPT = `local paths = {}
+local i = 0
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  i = math.random(#paths)
+end
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %.3f %.3f %.3f\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+`;
+
+/** wrk (C: its own CPU per request is a fraction of autocannon's) over `paths` in turn. */
+async function loadWithWrk(
+  base: string, token: string, label: string, paths: string[], a: Args,
+): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), 'arc-bench-wrk-'));
+  try {
+    writeFileSync(join(dir, 'paths.txt'), paths.join('\n') + '\n');
+    writeFileSync(join(dir, 'paths.lua'), WRK_SCRIPT);
+    const { stdout } = await promisify(execFile)(WRK, [
+      '-t', '2', '-c', String(a.connections), '-d', `${a.seconds}s`, '--timeout', '10s',
+      '-H', `Authorization: Bearer ${token}`, '-s', join(dir, 'paths.lua'), `${base}/`, '--',
+      join(dir, 'paths.txt'),
+    ]);
+    const m = /^WRK (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)$/m.exec(stdout);
+    if (!m) throw new Error(`wrk printed no figures: ${stdout}`);
+    return { label, n: Number(m[1]), bad: Number(m[2]), p50: Number(m[3]), p95: Number(m[4]),
+      p99: Number(m[5]) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** autocannon over `paths` (round-robin per connection), latencies of every response. */
@@ -231,14 +291,16 @@ async function main(): Promise<void> {
     (SELECT count(*)::int FROM documents WHERE open_cents <> 0) AS open`);
   await db.close();
   log(`${stats.rows[0]!.customers} customers, ${stats.rows[0]!.open} open items; ` +
-    `${a.connections} connections, ${a.seconds} s per case`);
+    `${a.connections} connections, ${a.seconds} s per case, load generator ${a.client}; ` +
+    `load average ${loadAverage()}`);
   const server = await startChild();
   const admin = await openDb({ url: dbUrl(), poolMax: 1 });
   const measured = async (label: string, paths: string[]): Promise<Figures> => {
+    const run = a.client === 'wrk' ? loadWithWrk : load;
     // Unmeasured: compiles the route's code paths and fills the pool first.
-    await load(server.base, token, label, paths, { ...a, connections: 20, seconds: 2 });
+    await run(server.base, token, label, paths, { ...a, connections: 20, seconds: 2 });
     const before = await serverCpu(admin, server.pid);
-    const f = await load(server.base, token, label, paths, a);
+    const f = await run(server.base, token, label, paths, a);
     const after = await serverCpu(admin, server.pid);
     return { ...f, nodeCpu: (after.node - before.node) / f.n, pgCpu: (after.pg - before.pg) / f.n };
   };

@@ -1,4 +1,9 @@
+import { Type } from 'typebox';
+import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AgingStripSchema, CustomerDetailSchema, CustomerSummarySchema, ItemSchema,
+} from '../src/http/ledger-schemas.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
 import { problemOf, testServer, type Browser, type TestServer } from './support/http.ts';
 
@@ -260,5 +265,30 @@ describe('the hot reads (one statement each, the book count kept by the database
     expect(problemOf(hidden)).toMatchObject({ status: 404, code: 'customer_not_found' });
     const absent = await manager.request('GET', '/api/v1/customers/999999/items');
     expect(problemOf(absent).code).toBe('customer_not_found');
+  });
+});
+
+describe('the hot reads written by JSON.stringify (NATIVE_JSON) answer their documented schemas', () => {
+  const conforms = (schema: Parameters<typeof Value.Check>[0], body: unknown) =>
+    [...Value.Errors(schema, body)].map((e) => `${e.instancePath}: ${e.message}`);
+
+  it('the list, the header and the items, with null and non-null dates and amounts', async () => {
+    const list = (await manager.request('GET', '/api/v1/customers?sort=pastDue&dir=desc')).json();
+    expect(list.items.some((c: { oldestDueDate: unknown }) => c.oldestDueDate === null)).toBe(true);
+    expect(list.items.some((c: { creditLimit: unknown }) => c.creditLimit !== null)).toBe(true);
+    expect(conforms(Type.Object({ items: Type.Array(CustomerSummarySchema),
+      total: Type.Integer() }, { additionalProperties: false }), list)).toEqual([]);
+    for (const id of [ids.acme, ids.cog]) {
+      const account = (await manager.request('GET', `/api/v1/customers/${id}`)).json();
+      expect(conforms(Type.Object({ customer: CustomerDetailSchema, aging: AgingStripSchema }),
+        account)).toEqual([]);
+      const items = (await manager.request('GET', `/api/v1/customers/${id}/items?status=all`))
+        .json();
+      expect(items.items.length).toBeGreaterThan(0);
+      expect(conforms(Type.Object({ items: Type.Array(ItemSchema) }), items)).toEqual([]);
+    }
+    // What the check catches: a date that is not one.
+    expect(conforms(Type.Object({ items: Type.Array(CustomerSummarySchema) }),
+      { items: [{ ...list.items[0], oldestDueDate: '30/06/2026' }] })).not.toEqual([]);
   });
 });

@@ -97,17 +97,19 @@ export async function listVisibleCustomerItems(
   const params: unknown[] = opts.type ? [customerId, opts.type] : [customerId];
   params.push(scope.salesRep ?? null);
   const rep = `$${params.length}::text`;
-  const r = await db.query<{ visible_id: number } & (ItemRow | { [K in keyof ItemRow]: null })>(
-    `SELECT c.id AS visible_id, d.* FROM customers c
-     LEFT JOIN LATERAL (
-       SELECT ${ITEM_COLUMNS}, row_number() OVER (ORDER BY ${order}) AS position
-       FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}) d ON true
-     WHERE c.id = $1 AND (${rep} IS NULL OR c.sales_rep = ${rep})
-     ORDER BY d.position`,
+  // The items come back as one JSON array (ordered by the aggregate): one JSON text parses
+  // several times cheaper than the driver decoding each field of each row, and the account
+  // page asks for this on every view.
+  const r = await db.query<{ items: ItemRow[] | null }>(
+    `SELECT (SELECT json_agg(d ORDER BY ${order}) FROM (
+         SELECT ${ITEM_COLUMNS} FROM documents WHERE ${where} ORDER BY ${order} LIMIT ${limit}) d)
+       AS items
+     FROM customers c
+     WHERE c.id = $1 AND (${rep} IS NULL OR c.sales_rep = ${rep})`,
     params, { prepare: true },
   );
   if (r.rows.length === 0) return null;
-  return r.rows.flatMap((row) => (row.id === null ? [] : [toItemView(row, today)]));
+  return (r.rows[0]!.items ?? []).map((row) => toItemView(row, today));
 }
 
 /** Payments waiting in the research queue: open (unapplied) receipts, oldest first. */

@@ -63,6 +63,11 @@ const SORT_SQL: Record<CustomerSort, { asc: string; desc: string }> = {
   collector: { asc: 'c.collector NULLS LAST, c.id', desc: 'c.collector DESC NULLS LAST, c.id DESC' },
 };
 
+/** A sort's ORDER BY over the page's rows `x` (SUMMARY_COLUMNS), instead of its tables c and s. */
+function onPage(order: string): string {
+  return order.replace(/\bs\.customer_id\b/g, 'x.id').replace(/\b[cs]\./g, 'x.');
+}
+
 const SUMMARY_COLUMNS = `c.id, c.account_number, c.name, c.currency, c.credit_limit_cents,
   c.collector, c.sales_rep, c.region, c.status, c.terms_code, s.balance_cents,
   s.past_due_cents, s.unapplied_cents, s.oldest_open_due_date`;
@@ -116,26 +121,31 @@ export async function listCustomers(
   if (scope.salesRep !== undefined) add('c.sales_rep = ?', scope.salesRep);
   if (scope.collector !== undefined) add('c.collector = ?', scope.collector);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const order = SORT_SQL[query.sort ?? 'account'][query.dir === 'desc' ? 'desc' : 'asc'];
+  const sort = SORT_SQL[query.sort ?? 'account'];
+  const descending = query.dir === 'desc';
+  const order = (descending ? sort.desc : sort.asc);
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const offset = Math.max(query.offset ?? 0, 0);
   const unfiltered = where.length === 0;
-  const page = db.query<SummaryRow & { book_count?: number }>(
-    `SELECT ${SUMMARY_COLUMNS}
+  // The page comes back as one JSON array built by PostgreSQL: parsing one JSON text is several
+  // times cheaper than the driver decoding 50 rows of 15 columns field by field, and this
+  // statement runs for every view of the customers page. The aggregate orders its rows itself.
+  const page = db.query<{ page: SummaryRow[] | null; book_count?: number }>(
+    `SELECT json_agg(x ORDER BY ${onPage(order)}) AS page
        ${unfiltered ? ', (SELECT customers FROM customer_count) AS book_count' : ''}
-     FROM customers c JOIN customer_summary s ON s.customer_id = c.id
-     ${whereSql} ORDER BY ${order}
-     LIMIT ${limit} OFFSET ${offset}`,
+     FROM (SELECT ${SUMMARY_COLUMNS} FROM customers c JOIN customer_summary s ON s.customer_id = c.id
+       ${whereSql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) x`,
     params, { prepare: true },
   );
   const count = unfiltered
     ? undefined
     : db.query<{ n: number }>(`SELECT count(*)::int AS n FROM customers c ${whereSql}`, params,
       { prepare: true });
-  const [rows, counted] = await Promise.all([page, count]);
-  const items = rows.rows.map((r) => toSummary(r, today));
+  const [result, counted] = await Promise.all([page, count]);
+  const row = result.rows[0];
+  const items = (row?.page ?? []).map((r) => toSummary(r, today));
   if (counted) return { items, total: counted.rows[0]?.n ?? 0 };
-  const total = rows.rows[0]?.book_count ?? await bookCount(db);
+  const total = row?.book_count ?? await bookCount(db);
   return { items, total };
 }
 

@@ -9,7 +9,7 @@ import { viewerOf } from '../auth-plugin.ts';
 import { visibleCustomer } from '../customer-access.ts';
 import { AmountSchema, ApplicationSchema, ItemSchema } from '../ledger-schemas.ts';
 import { sendError, sendProblem } from '../problem.ts';
-import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
+import { IdParamsSchema, IsoDateSchema, NATIVE_JSON } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { applicationJson, itemJson, money } from '../shape.ts';
 
@@ -26,6 +26,7 @@ export const customerAccountRoutes: RouteModule = async (app, { deps }) => {
   const today = (): IsoDate => isoDateOf(deps.clock.now());
 
   app.get('/customers/:id/items', {
+    ...NATIVE_JSON,
     config: { permission: 'items.read' },
     schema: {
       summary: "A customer's open items (or all)", tags: ['customers'],

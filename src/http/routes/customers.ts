@@ -17,7 +17,7 @@ import {
   CustomerSummarySchema,
 } from '../ledger-schemas.ts';
 import { sendError } from '../problem.ts';
-import { IdParamsSchema, PageQuerySchema } from '../schemas.ts';
+import { IdParamsSchema, NATIVE_JSON, PageQuerySchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { agingStripJson, amountOr422, customerDetailJson, customerSummaryJson } from '../shape.ts';
 
@@ -59,6 +59,7 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
   const today = (): IsoDate => isoDateOf(deps.clock.now());
 
   app.get('/customers', {
+    ...NATIVE_JSON,
     config: { permission: 'customers.read' },
     schema: {
       summary: 'List customers with their balances', tags: ['customers'],
@@ -84,6 +85,7 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
   });
 
   app.get('/customers/:id', {
+    ...NATIVE_JSON,
     config: { permission: 'customers.read' },
     schema: {
       summary: 'A customer: header, contacts and aging strip', tags: ['customers'],
