@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -269,7 +269,7 @@ describe('the hot reads (one statement each, the book count kept by the database
 });
 
 describe('the hot reads written by JSON.stringify (NATIVE_JSON) answer their documented schemas', () => {
-  const conforms = (schema: Parameters<typeof Value.Check>[0], body: unknown) =>
+  const conforms = (schema: TSchema, body: unknown) =>
     [...Value.Errors(schema, body)].map((e) => `${e.instancePath}: ${e.message}`);
 
   it('the list, the header and the items, with null and non-null dates and amounts', async () => {

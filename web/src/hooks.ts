@@ -103,6 +103,37 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /**
+ * A list's keyboard: j/k or the arrows move the selected row, Enter opens it (not while typing,
+ * in a dialog, or on a link or button, which Enter already works). `start`, when given, is where
+ * the selection goes whenever it or the row count changes; else it stays, within the rows.
+ */
+export function useListKeys(count: number, open: (i: number) => void, start?: number) {
+  const [selected, setSelected] = useState(0);
+  useEffect(() => setSelected((s) => Math.min(Math.max(0, start ?? s), Math.max(0, count - 1))),
+    [count, start]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (document.querySelector('dialog[open]') || count === 0) return;
+      if (e.key === 'j' || e.key === 'ArrowDown') {
+        e.preventDefault();
+        setSelected((s) => Math.min(count - 1, s + 1));
+      } else if (e.key === 'k' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setSelected((s) => Math.max(0, s - 1));
+      } else if (e.key === 'Enter' && !(e.target instanceof HTMLElement
+        && e.target.closest('a, button'))) {
+        e.preventDefault();
+        open(selected);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [count, open, selected]);
+  return [selected, setSelected] as const;
+}
+
+/**
  * One page of `rows` at a time, so a long list renders `pageSize` rows rather than all of them;
  * back to the first page whenever `resetKey` changes (another filter, sort or data set).
  */

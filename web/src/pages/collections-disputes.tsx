@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api.ts';
 import * as q from '../collections-api.ts';
@@ -7,7 +7,7 @@ import {
   Amount, DateText, Empty, ErrorBanner, Loading, Pager, SortHeader,
 } from '../components/ui.tsx';
 import { formatAmount, formatCount, humanize } from '../format.ts';
-import { isTypingTarget, useLoad, useQueryState, useTitle } from '../hooks.ts';
+import { useListKeys, useLoad, useQueryState, useTitle } from '../hooks.ts';
 import { useSession } from '../session.tsx';
 import { CollectionsArea } from './collections-area.tsx';
 
@@ -31,32 +31,6 @@ export function DisputeStatusBadge(props: { status: q.DisputeStatus;
         : null}
     </>
   );
-}
-
-/** j/k or the arrows move the selection, Enter opens it (not while typing or in a dialog). */
-function useRowKeys(count: number, open: (i: number) => void) {
-  const [selected, setSelected] = useState(0);
-  useEffect(() => setSelected((s) => Math.min(s, Math.max(0, count - 1))), [count]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
-      if (document.querySelector('dialog[open]') || count === 0) return;
-      if (e.key === 'j' || e.key === 'ArrowDown') {
-        e.preventDefault();
-        setSelected((s) => Math.min(count - 1, s + 1));
-      } else if (e.key === 'k' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        setSelected((s) => Math.max(0, s - 1));
-      } else if (e.key === 'Enter' && !(e.target instanceof HTMLElement
-        && e.target.closest('a, button'))) {
-        e.preventDefault();
-        open(selected);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [count, open, selected]);
-  return [selected, setSelected] as const;
 }
 
 function Select(props: { label: string; value: string; onChange: (v: string) => void;
@@ -164,7 +138,7 @@ export function CollectionsDisputesPage() {
     const d = rows[i];
     if (d) navigate(`/collections/disputes/${d.id}${search ? `?${search}` : ''}`);
   }, [rows, navigate, search]);
-  const [selected, setSelected] = useRowKeys(rows.length, open);
+  const [selected, setSelected] = useListKeys(rows.length, open);
   useEffect(() => setSelected(0), [key, setSelected]);
   const tableRef = useRef<HTMLTableElement>(null);
   const hasRows = rows.length > 0;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { Link, useNavigate } from 'react-router';
 import * as api from '../api.ts';
 import type { Role, WorklistEntry } from '../api.ts';
@@ -6,7 +6,7 @@ import {
   Amount, Busy, DateText, Empty, ErrorBanner, Loading,
 } from '../components/ui.tsx';
 import { formatCount, formatDays } from '../format.ts';
-import { isTypingTarget, useLoad, useQueryState, useTitle } from '../hooks.ts';
+import { useListKeys, useLoad, useQueryState, useTitle } from '../hooks.ts';
 import { useSession } from '../session.tsx';
 
 // The collector's day: today's ranked worklist (docs/collections.md "Worklist"), worked by
@@ -52,33 +52,6 @@ const SUPERVISORS: Role[] = ['admin', 'ar_manager', 'credit_manager'];
 /** Roles that work accounts (collections.write); the server checks again. */
 export function canCollect(role: Role): boolean {
   return SUPERVISORS.includes(role) || role === 'collector';
-}
-
-/** j/k or the arrows move the selection, Enter opens it. */
-function useListKeys(count: number, open: (i: number) => void, start: number) {
-  const [selected, setSelected] = useState(0);
-  useEffect(() => setSelected(Math.min(Math.max(0, start), Math.max(0, count - 1))),
-    [count, start]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
-      if (document.querySelector('dialog[open]') || count === 0) return;
-      if (e.key === 'j' || e.key === 'ArrowDown') {
-        e.preventDefault();
-        setSelected((s) => Math.min(count - 1, s + 1));
-      } else if (e.key === 'k' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        setSelected((s) => Math.max(0, s - 1));
-      } else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)
-        && !(e.target instanceof HTMLAnchorElement)) {
-        e.preventDefault();
-        open(selected);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [count, open, selected]);
-  return [selected, setSelected] as const;
 }
 
 function Flags({ e }: { e: WorklistEntry }) {
