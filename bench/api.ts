@@ -1,13 +1,14 @@
 // API benchmark:
-//   `npx tsx bench/api.ts [--scale 1] [--connections 100] [--seconds 10] [--schema NAME]`
+//   `npx tsx bench/api.ts [--scale 1] [--connections 100] [--seconds 10] [--schema NAME]
+//     [--client wrk|autocannon]`
 //
 // The ledger of bench/generate.ts on PostgreSQL (schema bench_api of DATABASE_URL, or
 // postgres://postgres@127.0.0.1:5432/test; reused when it holds the same scale; --schema uses
 // another bench's generated schema as it is, adding only the ledger migrations it lacks up to
 // CORE_MIGRATIONS_MAX (what the measured routes read), a bench user and a token), served by the
 // real HTTP server in a child process (so the load generator does not share its event loop), its
-// clock on the data's business date. Then, with autocannon at --connections concurrent requests
-// for --seconds each, as an AR manager with an API token:
+// clock on the data's business date. Then, with the load generator at --connections concurrent
+// requests for --seconds each, as an AR manager with an API token:
 //   - the customer list, first page sorted by past due (the customers page);
 //   - the customer account page's API: the account (header + aging strip) and its open items,
 //     over 1,000 customers drawn from the whole book;
@@ -15,6 +16,11 @@
 // targets (p95 < 50 ms; aging < 1 s); exits 1 when one is missed. Latency under load depends on
 // what else the machine runs, so each case also prints its CPU time per request: the server
 // process's and its PostgreSQL backends' (found by application_name), from /proc.
+//
+// The load generator shares the machine's cores with the server and PostgreSQL: wrk (Debian's
+// package, `apt-get install wrk`; written in C) is used when /usr/bin/wrk exists, as it takes a
+// fraction of the CPU per request that autocannon (Node) does; else autocannon. Both report
+// every response's latency; the one used is printed with the load average.
 
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
