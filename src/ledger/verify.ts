@@ -17,6 +17,8 @@ export type LedgerDifference =
   | { check: 'entry_unbalanced'; entryId: number; currency: string; netCents: number }
   /** customer_summary (kept by triggers) differs from the customer's open items. */
   | { check: 'customer_summary'; customerId: number }
+  /** A document was over-applied on dates no window of aging_over_applied holds. */
+  | { check: 'over_applied_dates'; documentId: number }
   /** customer_count (kept by triggers) differs from the number of customers. */
   | { check: 'customer_count'; storedCount: number; derivedCount: number };
 
@@ -41,6 +43,7 @@ export async function verifyLedger(db: Queryable, limit = 1000): Promise<LedgerD
     ...await entryDifferences(db, limit),
     ...await summaryDifferences(db, limit),
     ...await countDifferences(db),
+    ...await overAppliedDifferences(db, limit),
   ];
 }
 
@@ -98,7 +101,7 @@ async function applicationDifferences(db: Queryable, limit: number): Promise<Led
          WHEN a.currency <> d.currency OR a.debit_customer_id <> d.customer_id
            OR a.debit_document_date <> d.document_date OR a.debit_due_date <> d.due_date
            OR a.credit_customer_id <> c.customer_id OR a.credit_document_date <> c.document_date
-           OR a.reversed_on IS DISTINCT FROM o.applied_on THEN 'copy_differs'
+           THEN 'copy_differs'
        END AS problem
        FROM applications a
        JOIN documents c ON c.id = a.credit_id
@@ -186,4 +189,19 @@ async function countDifferences(db: Queryable): Promise<LedgerDifference[]> {
   return storedCount === row.derivedCount
     ? []
     : [{ check: 'customer_count', storedCount, derivedCount: row.derivedCount }];
+}
+
+/**
+ * aging_over_applied (migration 026, written with the applications) must hold every date on which
+ * a document was over-applied (the aging as of that date moves it to where its sign says).
+ */
+async function overAppliedDifferences(db: Queryable, limit: number): Promise<LedgerDifference[]> {
+  const r = await db.query<{ documentId: number }>(
+    `SELECT DISTINCT o.document_id AS "documentId" FROM over_applied_dates(NULL) o
+     WHERE NOT EXISTS (SELECT 1 FROM aging_over_applied w WHERE w.document_id = o.document_id
+       AND w.from_on <= o.from_on AND w.to_on >= o.to_on)
+     ORDER BY 1 LIMIT $1`,
+    [limit],
+  );
+  return r.rows.map((row) => ({ check: 'over_applied_dates', documentId: row.documentId }));
 }

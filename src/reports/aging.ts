@@ -300,37 +300,31 @@ function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: n
 }
 
 /**
- * The items whose open amount as of $1 has the sign of the other side (a debit applied twice
- * over, a credit applied for more than it), and how far they are off: the aging by application
- * put their open amount in the column of their side, the definition puts it where its sign says.
- * Such an item has a reversal dated after $1 of an application dated on or before it (later
- * applications only add to a debit's open amount as of $1, but for reversals of applications
- * that are also later, which cancel out with them), so the candidates are those reversals'
- * items (applications_straddling, a handful), each aged exactly: open as of $1 = open now -/+ its
- * applications after $1. `misplaced` moves each one's open amount from its side's column to its
- * sign's: `moved` (its size) into its bucket and out of unapplied for a credit over-applied, out
- * of its bucket and into unapplied for a debit applied twice over.
+ * The items whose open amount as of $1 has the other side's sign (a debit applied twice over, a
+ * credit applied for more than it, after back-dated applications), and where it goes: the aging
+ * by application put their open amount in their side's column, the definition puts it where its
+ * sign says. The dates on which an item was over-applied are kept in aging_over_applied (written
+ * with the applications, migration 026; none in an ordinary book), so the candidates are those
+ * whose window holds $1, each aged exactly: open as of $1 = open now -/+ its applications after
+ * $1. `misplaced` moves `moved` (the open amount's size) into its bucket and out of unapplied for
+ * a credit over-applied, out of its bucket and into unapplied for a debit applied twice over.
  */
 function wrongSignSql(from: 'due_date' | 'document_date', bucketCount: number): string {
-  return `straddled AS (
-    SELECT debit_id AS id, true AS debit FROM applications
-    WHERE reverses_id IS NOT NULL AND applied_on > $1::date AND reversed_on <= $1::date
-    UNION
-    SELECT credit_id, false FROM applications
-    WHERE reverses_id IS NOT NULL AND applied_on > $1::date AND reversed_on <= $1::date),
-  straddled_open AS (
-    SELECT d.customer_id, d.${from}, s.debit, d.open_cents + CASE WHEN s.debit
-        THEN (SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
+  return `over_applied AS (
+    SELECT d.customer_id, d.${from}, d.amount_cents > 0 AS debit, d.open_cents
+        + (SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
           WHERE a.debit_id = d.id AND a.applied_on > $1::date)
-        ELSE -(SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
-          WHERE a.credit_id = d.id AND a.applied_on > $1::date) END AS open_cents
-    FROM straddled s JOIN documents d ON d.id = s.id
-    WHERE d.document_date <= $1::date AND d.currency = $2::char(3)),
+        - (SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
+          WHERE a.credit_id = d.id AND a.applied_on > $1::date) AS open_cents
+    FROM documents d
+    WHERE d.id IN (SELECT document_id FROM aging_over_applied
+        WHERE from_on <= $1::date AND to_on > $1::date)
+      AND d.document_date <= $1::date AND d.currency = $2::char(3)),
   misplaced AS (
     SELECT coalesce(customer_id, 0) AS cid,
     ${customerSums('moved', '-moved', from, bucketCount)}
     FROM (SELECT *, CASE WHEN debit THEN -open_cents ELSE open_cents END AS moved
-      FROM straddled_open) o
+      FROM over_applied OFFSET 0) o
     WHERE moved > 0
     GROUP BY 1)`;
 }
@@ -344,12 +338,14 @@ function wrongSignSql(from: 'due_date' | 'document_date', bucketCount: number): 
  *   parallel index-only scan of the open-items index, grouped by customer without a sort (or,
  *   `source` 'summary', the customers' summaries: see currentFromSummaries).
  * - `correction`: what the applications effective after $1 (none for an aging as of today) took
- *   off or added, application by application (laterApplicationsSql): a debit's open amount is
- *   never negative and a credit's never positive, so each item's amount as of $1 minus its amount
- *   now is the sum of its later applications, with no need to group them by item first.
+ *   off or added, application by application (laterApplicationsSql): each item's amount as of $1
+ *   minus its amount now is the sum of its later applications, with no need to group them by item
+ *   first; that puts a debit's amount in its bucket and a credit's in unapplied, which is where
+ *   the definition puts them unless an item was over-applied on $1 (its open amount then has the
+ *   other sign): those few are moved where their sign says (wrongSignSql).
  * Their sum per customer is the aging as of $1. A customer has a row when it had an item open as
- * of $1: an open debit adds a positive amount to its bucket and an open credit a negative one to
- * unapplied, so that is exactly when some bucket or unapplied is not zero.
+ * of $1: an item open as of $1 adds a positive amount to a bucket or a negative one to unapplied,
+ * so that is exactly when some bucket or unapplied is not zero.
  */
 export function buildAgingSql(
   by: AgingGrouping, basis: AgingBasis, bucketCount: number, source: 'items' | 'summary' = 'items',

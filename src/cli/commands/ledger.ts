@@ -418,5 +418,7 @@ function describeDifference(d: LedgerDifference): string {
       return `customer ${d.customerId}: customer_summary differs from its open items`;
     case 'customer_count':
       return `customer_count says ${d.storedCount} customers, there are ${d.derivedCount}`;
+    case 'over_applied_dates':
+      return `document ${d.documentId}: over-applied on dates aging_over_applied does not hold`;
   }
 }

@@ -12,16 +12,22 @@
 -- in one batch): its applications keep a NULL customer, which means "look the document's customer
 -- up", so NULL is always a correct value.
 --
--- A reversal also carries its original's applied_on (reversed_on): an item's open amount as of D
--- can have the "wrong" sign (a debit applied twice over, a credit over-applied) only when one of
--- its reversals is dated after D and its original on or before D; the aging finds those few items
--- through applications_straddling and ages them one by one.
+-- An item's open amount as of D can have the other side's sign (a debit applied twice over, a
+-- credit applied for more than it): when an application is entered back-dated before a reversal
+-- (or when the rules were bypassed). The aging by application (which puts a debit's amount in its
+-- bucket, a credit's in unapplied) must then move it to where its sign says, so the dates on which
+-- an item is over-applied are recorded in aging_over_applied: only an application that adds
+-- (amount > 0) can make an item over-applied, and when it is written the trigger works out on which
+-- dates its debit or credit is over-applied (applied so far on or before the date > its amount),
+-- if any can be (the item has a negative application dated after it, or is applied in full). The
+-- windows are kept (a later reversal may close one: the aging checks each item), so they cover
+-- every over-applied date; `arc verify` re-derives them.
 --
 -- A BEFORE INSERT trigger fills the copies from the documents on every insert (the ledger's
--- writers, imports and cash application need no change), and refuses what the copies and the
--- aging rely on: both sides in one currency, a reversal mirroring its original. Bulk loads that
--- run with session_replication_role = replica (bench/generate.ts) write the copies themselves.
--- `arc verify` re-derives them (src/ledger/verify.ts, problem 'copy_differs').
+-- writers, imports and cash application need no change) and refuses an application across
+-- currencies (the copy keeps one). Bulk loads that run with session_replication_role = replica
+-- (bench/generate.ts) write the copies themselves, and must not over-apply.
+-- `arc verify` re-derives the copies (src/ledger/verify.ts, problem 'copy_differs').
 
 ALTER TABLE applications
   ADD COLUMN currency char(3),
@@ -29,16 +35,13 @@ ALTER TABLE applications
   ADD COLUMN debit_document_date date,
   ADD COLUMN debit_due_date date,
   ADD COLUMN credit_customer_id bigint,
-  ADD COLUMN credit_document_date date,
-  ADD COLUMN reversed_on date;
+  ADD COLUMN credit_document_date date;
 
 ALTER TABLE applications DISABLE TRIGGER applications_append_only;
 
 UPDATE applications a SET currency = d.currency, debit_customer_id = d.customer_id,
   debit_document_date = d.document_date, debit_due_date = d.due_date,
-  credit_customer_id = c.customer_id, credit_document_date = c.document_date,
-  reversed_on = CASE WHEN a.reverses_id IS NOT NULL
-    THEN (SELECT o.applied_on FROM applications o WHERE o.id = a.reverses_id) END
+  credit_customer_id = c.customer_id, credit_document_date = c.document_date
 FROM documents d, documents c
 WHERE d.id = a.debit_id AND c.id = a.credit_id;
 
@@ -48,8 +51,7 @@ ALTER TABLE applications
   ALTER COLUMN currency SET NOT NULL,
   ALTER COLUMN debit_document_date SET NOT NULL,
   ALTER COLUMN debit_due_date SET NOT NULL,
-  ALTER COLUMN credit_document_date SET NOT NULL,
-  ADD CONSTRAINT applications_reversed_on CHECK ((reversed_on IS NULL) = (reverses_id IS NULL));
+  ALTER COLUMN credit_document_date SET NOT NULL;
 
 -- The later applications of an aging, both sides, by index-only scan.
 CREATE INDEX applications_aging ON applications (applied_on)
@@ -60,20 +62,48 @@ CREATE INDEX applications_aging ON applications (applied_on)
 CREATE INDEX applications_unassigned ON applications (applied_on)
   WHERE debit_customer_id IS NULL OR credit_customer_id IS NULL;
 
--- Reversals dated after D of originals dated on or before D (see above).
-CREATE INDEX applications_straddling ON applications (applied_on, reversed_on)
-  INCLUDE (debit_id, credit_id) WHERE reverses_id IS NOT NULL;
+-- Dates on which a document was over-applied: from_on <= D < to_on ('infinity': still is).
+CREATE TABLE aging_over_applied (
+  document_id bigint NOT NULL REFERENCES documents (id),
+  from_on date NOT NULL,
+  to_on date NOT NULL CHECK (to_on > from_on)
+);
+CREATE INDEX aging_over_applied_from ON aging_over_applied (from_on);
+
+-- The dates on which documents (`items`, NULL: all) were over-applied, from their applications:
+-- one row per stretch between two application dates (`arc verify` checks that a window covers
+-- each).
+CREATE FUNCTION over_applied_dates(items bigint[]) RETURNS TABLE (
+  document_id bigint, from_on date, to_on date
+) LANGUAGE sql STABLE AS $$
+  SELECT id, t, t_next FROM (
+    SELECT id, t, cap, lead(t, 1, 'infinity') OVER w AS t_next, sum(delta) OVER w AS applied
+    FROM (SELECT x.id, x.t, sum(x.delta) AS delta, abs(d.amount_cents) AS cap
+      FROM (SELECT debit_id AS id, applied_on AS t, amount_cents AS delta FROM applications
+              WHERE items IS NULL OR debit_id = ANY (items)
+            UNION ALL
+            SELECT credit_id, applied_on, amount_cents FROM applications
+              WHERE items IS NULL OR credit_id = ANY (items)) x
+      JOIN documents d ON d.id = x.id
+      GROUP BY x.id, x.t, d.amount_cents) y
+    WINDOW w AS (PARTITION BY id ORDER BY t)) z
+  WHERE applied > cap
+$$;
+
+INSERT INTO aging_over_applied
+SELECT document_id, min(from_on), max(to_on) FROM over_applied_dates(NULL) GROUP BY 1;
 
 CREATE FUNCTION applications_copy_documents() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE debit record; credit record; original record;
+DECLARE debit record; credit record; applied bigint; reversed_later boolean;
 BEGIN
-  SELECT customer_id, document_date, due_date, currency INTO debit
+  SELECT customer_id, document_date, due_date, currency, amount_cents INTO debit
     FROM documents WHERE id = NEW.debit_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'application to document %: no such document', NEW.debit_id
       USING ERRCODE = '23503';
   END IF;
-  SELECT customer_id, document_date, currency INTO credit FROM documents WHERE id = NEW.credit_id;
+  SELECT customer_id, document_date, currency, amount_cents INTO credit
+    FROM documents WHERE id = NEW.credit_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'application from document %: no such document', NEW.credit_id
       USING ERRCODE = '23503';
@@ -88,19 +118,44 @@ BEGIN
   NEW.debit_due_date := debit.due_date;
   NEW.credit_customer_id := credit.customer_id;
   NEW.credit_document_date := credit.document_date;
-  NEW.reversed_on := NULL;
-  IF NEW.reverses_id IS NOT NULL THEN
-    SELECT applied_on, credit_id, debit_id, amount_cents INTO original
-      FROM applications WHERE id = NEW.reverses_id;
-    IF NOT FOUND OR original.credit_id <> NEW.credit_id OR original.debit_id <> NEW.debit_id
-       OR original.amount_cents <> -NEW.amount_cents THEN
-      RAISE EXCEPTION 'application % does not mirror the application % it reverses', NEW.id,
-        NEW.reverses_id USING ERRCODE = '23514';
+  IF NEW.amount_cents > 0 THEN
+    -- Either side may become over-applied on some dates (see aging_over_applied).
+    SELECT coalesce(sum(amount_cents), 0), coalesce(bool_or(amount_cents < 0
+        AND applied_on > NEW.applied_on), false) INTO applied, reversed_later
+      FROM applications WHERE debit_id = NEW.debit_id;
+    IF reversed_later OR applied + NEW.amount_cents > abs(debit.amount_cents) THEN
+      PERFORM note_over_applied(NEW.debit_id, NEW.applied_on, NEW.amount_cents);
     END IF;
-    NEW.reversed_on := original.applied_on;
+    SELECT coalesce(sum(amount_cents), 0), coalesce(bool_or(amount_cents < 0
+        AND applied_on > NEW.applied_on), false) INTO applied, reversed_later
+      FROM applications WHERE credit_id = NEW.credit_id;
+    IF reversed_later OR applied + NEW.amount_cents > abs(credit.amount_cents) THEN
+      PERFORM note_over_applied(NEW.credit_id, NEW.applied_on, NEW.amount_cents);
+    END IF;
   END IF;
   RETURN NEW;
 END $$;
+
+-- Records the over-applied dates of document `item` once an application of `amount` on
+-- `applied_on` (being inserted, so not yet in the table) is added to it.
+CREATE FUNCTION note_over_applied(item bigint, applied_on date, amount bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE cap bigint := (SELECT abs(amount_cents) FROM documents WHERE id = item);
+BEGIN
+  INSERT INTO aging_over_applied (document_id, from_on, to_on)
+  SELECT item, min(t), max(t_next) FROM (
+    SELECT t, lead(t, 1, 'infinity') OVER (ORDER BY t) AS t_next,
+      sum(delta) OVER (ORDER BY t) AS applied
+    FROM (SELECT t, sum(delta) AS delta FROM (
+        SELECT a.applied_on AS t, a.amount_cents AS delta FROM applications a
+        WHERE a.debit_id = item OR a.credit_id = item
+        UNION ALL
+        SELECT note_over_applied.applied_on, amount) x
+      GROUP BY t) y) z
+  WHERE applied > cap
+  HAVING count(*) > 0;
+END $$;
+
 CREATE TRIGGER applications_copy_documents BEFORE INSERT ON applications
   FOR EACH ROW EXECUTE FUNCTION applications_copy_documents();
 
