@@ -255,8 +255,15 @@ function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void
           customerAccount={item.customerAccount ?? item.suggestion?.customer?.accountNumber ?? null}
           onCancel={() => setSplitting(false)}
           onSplit={async (parts: SplitPartBody[]) => {
-            await call('POST', `/cashapp/payments/${item.paymentId}/split`, { parts });
-            onDone(`${item.reference} split across ${parts.length} customers`);
+            const r = await call<{ payerLearned: { payerAccount: string;
+              customerIds: number[] } | null }>('POST',
+              `/cashapp/payments/${item.paymentId}/split`, { parts });
+            // What the split taught (docs/ledger.md): a payer of several customers is shared.
+            const learned = r.payerLearned && r.payerLearned.customerIds.length > 1
+              ? `; payer account ${r.payerLearned.payerAccount} now pays for `
+                + `${r.payerLearned.customerIds.length} customers: its next payment is proposed, `
+                + 'not applied on the account alone' : '';
+            onDone(`${item.reference} split across ${parts.length} customers${learned}`);
           }} />
       ) : <ApplyByHand key={item.paymentId} item={item} onDone={onDone} />}
     </div>
