@@ -1,0 +1,285 @@
+import {
+  ALL_KEY, NO_VALUE_KEY, UNIDENTIFIED_KEY, type AgingBasis, type AgingGrouping,
+} from '../domain/aging.ts';
+import { assert } from '../domain/result.ts';
+
+// The statements of the aging report (src/reports/aging.ts): one set-based statement per report,
+// built from parts that each read one index. Only bucket counts are interpolated; dates, currency,
+// bounds and scope are parameters ($1 as-of date, $2 currency, $3 buckets' lower bounds, $4 sales
+// rep, $5 collector).
+
+/** The summary's bucket columns a0..aN, named once (the rows can number 50,000). */
+export function bucketColumns(bucketCount: number): `a${number}`[] {
+  return Array.from({ length: bucketCount }, (_, i) => `a${i}` as const);
+}
+
+/** The grouping's key and name, from the customer `c` (absent for unidentified payments). */
+const GROUP_KEY: Record<AgingGrouping, { key: string; name: string }> = {
+  customer: {
+    key: `coalesce(c.account_number, '${UNIDENTIFIED_KEY}')`,
+    name: `coalesce(c.name, '${UNIDENTIFIED_KEY}')`,
+  },
+  collector: { key: `coalesce(c.collector, '${NO_VALUE_KEY}')`, name: '' },
+  'sales-rep': { key: `coalesce(c.sales_rep, '${NO_VALUE_KEY}')`, name: '' },
+  region: { key: `coalesce(c.region, '${NO_VALUE_KEY}')`, name: '' },
+  none: { key: `'${ALL_KEY}'::text`, name: '' },
+};
+
+/**
+ * The open items as of $1 in currency $2, with their age and bucket: -1 for a credit (unapplied),
+ * else width_bucket(age, $3 = the buckets' lower bounds), 0 being "current". The currency is
+ * compared as char(3), the column's own type: a cast of the column to text would hide its
+ * statistics from the planner, which then expects a few thousand rows instead of a million.
+ */
+function openItemsSql(basis: AgingBasis, detail: boolean): string {
+  const from = basis === 'due' ? 'due_date' : 'document_date';
+  const extra = detail ? ', d.number, d.type' : '';
+  return `later AS (
+    SELECT id, sum(delta)::bigint AS delta FROM (
+      SELECT debit_id AS id, amount_cents AS delta FROM applications WHERE applied_on > $1::date
+      UNION ALL
+      SELECT credit_id, -amount_cents FROM applications WHERE applied_on > $1::date) x
+    GROUP BY id),
+  candidates AS (
+    SELECT d.id, d.customer_id, d.document_date, d.due_date${extra},
+      d.open_cents + coalesce(l.delta, 0) AS open_cents
+    FROM documents d LEFT JOIN later l ON l.id = d.id
+    WHERE d.open_cents <> 0 AND d.document_date <= $1::date AND d.currency = $2::char(3)
+    UNION ALL
+    SELECT d.id, d.customer_id, d.document_date, d.due_date${extra}, l.delta
+    FROM later l JOIN documents d ON d.id = l.id
+    WHERE d.open_cents = 0 AND d.document_date <= $1::date AND d.currency = $2::char(3)),
+  aged AS (
+    SELECT *, $1::date - ${from} AS age,
+      CASE WHEN open_cents < 0 THEN -1 ELSE width_bucket($1::date - ${from}, $3::int[]) END
+        AS bucket
+    FROM candidates WHERE open_cents <> 0)`;
+}
+
+/**
+ * The bucket of an item by its date column `from`, as a condition on that date: bucket i holds
+ * ages in [$3[i], $3[i+1]) days (width_bucket's rule), i.e. dates in ($1 - $3[i+1], $1 - $3[i]].
+ * A condition on the stored date (against constants the planner folds) is cheaper per row than
+ * computing each item's age.
+ */
+function bucketCondition(from: string, i: number, bucketCount: number): string {
+  const parts: string[] = [];
+  if (i > 0) parts.push(`${from} <= $1::date - ($3::int[])[${i}]`);
+  if (i < bucketCount - 1) parts.push(`${from} > $1::date - ($3::int[])[${i + 1}]`);
+  return parts.join(' AND ');
+}
+
+/**
+ * Per customer sums over `debit` and `credit` (expressions of one item): unapplied = the credits,
+ * a0..aN = the debits by bucket of the date column `from`.
+ */
+function customerSums(
+  debit: string, credit: string, from: string, bucketCount: number, also?: string,
+): string {
+  const buckets = Array.from({ length: bucketCount }, (_, i) => {
+    const when = [also, bucketCondition(from, i, bucketCount)].filter(Boolean).join(' AND ');
+    return `coalesce(sum(${debit}) FILTER (WHERE ${when}), 0)::bigint AS a${i}`;
+  });
+  return [`coalesce(sum(${credit}), 0)::bigint AS unapplied`, ...buckets].join(',\n    ');
+}
+
+/**
+ * What the applications effective after $1 changed, per customer (cid), as unapplied and a0..aN
+ * sums (see buildAgingSql): an application took `amount` off its debit's open amount and added it
+ * to its credit's (negative) one, so as of $1 the debit had `amount` more open, in the bucket of
+ * its date `from`, and the credit's customer `amount` more unapplied. Only items dated on or before
+ * $1 in currency $2 count. Each application carries its documents' customers, dates and currency
+ * (migration 026), so this is one index-only range scan of applications_aging, grouped by the two
+ * customers (mostly one and the same) and then unfolded into a row per side. A side that had no
+ * customer when applied (unidentified cash, its void) keeps a NULL customer: its customer is
+ * looked up, in branches of their own (applications_unassigned), so that the main scan has no
+ * per-row sub-query.
+ */
+function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: number): string {
+  const debitSums = customerSums('amount_cents', '0', `debit_${from}`, bucketCount,
+    'debit_document_date <= $1::date');
+  const zeros = bucketColumns(bucketCount).map((a) => `0 AS ${a}`).join(', ');
+  return `later AS (
+    SELECT debit_customer_id AS debit_cid, credit_customer_id AS credit_cid,
+      coalesce(sum(amount_cents) FILTER (WHERE credit_document_date <= $1::date), 0)::bigint
+        AS credited,
+    ${debitSums}
+    FROM applications
+    WHERE applied_on > $1::date AND currency = $2::char(3)
+    GROUP BY 1, 2),
+  later_sides AS (
+    SELECT debit_cid AS cid, ${sumColumns(bucketCount).join(', ')} FROM later
+    WHERE debit_cid IS NOT NULL
+    UNION ALL
+    SELECT credit_cid, -credited, ${zeros} FROM later
+    WHERE credited <> 0 AND credit_cid IS NOT NULL
+    UNION ALL
+    SELECT coalesce(d.customer_id, 0) AS cid,
+    ${customerSums('a.amount_cents', '0', `a.debit_${from}`, bucketCount,
+    'a.debit_document_date <= $1::date')}
+    FROM applications a JOIN documents d ON d.id = a.debit_id
+    WHERE a.debit_customer_id IS NULL AND a.applied_on > $1::date AND a.currency = $2::char(3)
+    GROUP BY 1
+    UNION ALL
+    SELECT coalesce(d.customer_id, 0), -sum(a.amount_cents)::bigint, ${zeros}
+    FROM applications a JOIN documents d ON d.id = a.credit_id
+    WHERE a.credit_customer_id IS NULL AND a.applied_on > $1::date
+      AND a.currency = $2::char(3) AND a.credit_document_date <= $1::date
+    GROUP BY 1)`;
+}
+
+/**
+ * The items whose open amount as of $1 has the other side's sign (a debit applied twice over, a
+ * credit applied for more than it, after back-dated applications), and where it goes: the aging
+ * by application put their open amount in their side's column, the definition puts it where its
+ * sign says. The dates on which an item was over-applied are kept in aging_over_applied (written
+ * with the applications, migration 026; none in an ordinary book), so the candidates are those
+ * whose window holds $1, each aged exactly: open as of $1 = open now -/+ its applications after
+ * $1. `misplaced` moves `moved` (the open amount's size) into its bucket and out of unapplied for
+ * a credit over-applied, out of its bucket and into unapplied for a debit applied twice over.
+ */
+function wrongSignSql(from: 'due_date' | 'document_date', bucketCount: number): string {
+  return `over_applied AS (
+    SELECT d.customer_id, d.${from}, d.amount_cents > 0 AS debit, d.open_cents
+        + (SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
+          WHERE a.debit_id = d.id AND a.applied_on > $1::date)
+        - (SELECT coalesce(sum(a.amount_cents), 0) FROM applications a
+          WHERE a.credit_id = d.id AND a.applied_on > $1::date) AS open_cents
+    FROM documents d
+    WHERE d.id IN (SELECT document_id FROM aging_over_applied
+        WHERE from_on <= $1::date AND to_on > $1::date)
+      AND d.document_date <= $1::date AND d.currency = $2::char(3)),
+  misplaced AS (
+    SELECT coalesce(customer_id, 0) AS cid,
+    ${customerSums('moved', '-moved', from, bucketCount)}
+    FROM (SELECT *, CASE WHEN debit THEN -open_cents ELSE open_cents END AS moved
+      FROM over_applied OFFSET 0) o
+    WHERE moved > 0
+    GROUP BY 1)`;
+}
+
+/**
+ * The report's statements for a grouping. Only the bucket count is interpolated (an integer we
+ * compute); dates, currency, bounds and scope ($4 sales rep, $5 collector) are parameters.
+ *
+ * The summary is linear in the items' open amounts, so it is computed in two parts:
+ * - `current`: every item open now and dated on or before $1, as it stands now. This is one
+ *   parallel index-only scan of the open-items index, grouped by customer without a sort (or,
+ *   `source` 'summary', the customers' summaries: see currentFromSummaries).
+ * - `correction`: what the applications effective after $1 (none for an aging as of today) took
+ *   off or added, application by application (laterApplicationsSql): each item's amount as of $1
+ *   minus its amount now is the sum of its later applications, with no need to group them by item
+ *   first; that puts a debit's amount in its bucket and a credit's in unapplied, which is where
+ *   the definition puts them unless an item was over-applied on $1 (its open amount then has the
+ *   other sign): those few are moved where their sign says (wrongSignSql).
+ * Their sum per customer is the aging as of $1. A customer has a row when it had an item open as
+ * of $1: an item open as of $1 adds a positive amount to a bucket or a negative one to unapplied,
+ * so that is exactly when some bucket or unapplied is not zero.
+ */
+export function buildAgingSql(
+  by: AgingGrouping, basis: AgingBasis, bucketCount: number, source: 'items' | 'summary' = 'items',
+): { summary: string; detail: string } {
+  assert(Number.isSafeInteger(bucketCount) && bucketCount >= 2, 'bucket count');
+  assert(source === 'items' || (basis === 'due' && bucketCount === SUMMARY_THRESHOLDS.length + 2),
+    'the summaries keep the default buckets on the due basis');
+  const group = GROUP_KEY[by];
+  const from = basis === 'due' ? 'due_date' : 'document_date';
+  const sums = sumColumns(bucketCount);
+  const summary = `WITH
+  ${source === 'items' ? currentFromItems(from, bucketCount) : currentFromSummaries(bucketCount)},
+  ${laterApplicationsSql(from, bucketCount)},
+  ${wrongSignSql(from, bucketCount)},
+  correction AS (
+    SELECT cid, ${sums.map((s) => `sum(${s})::bigint AS ${s}`).join(', ')} FROM (
+      SELECT * FROM later_sides UNION ALL SELECT * FROM misplaced) t
+    GROUP BY 1),
+  combined AS (
+    SELECT coalesce(a.cid, b.cid) AS cid,
+      ${sums.map((s) => `coalesce(a.${s}, 0) + coalesce(b.${s}, 0) AS ${s}`).join(',\n      ')}
+    FROM current a FULL JOIN correction b ON b.cid = a.cid),
+  per_customer AS (
+    SELECT * FROM combined WHERE (${sums.map((s) => `${s} <> 0`).join(' OR ')})${
+      source === 'items' ? '' : ' AND (SELECT ok FROM fresh)'})
+  ${groupedSelect(by, bucketCount)}`;
+  const detail = `WITH ${openItemsSql(basis, true)}
+  SELECT ${group.key} AS key, a.id, a.number, a.type, a.document_date, a.due_date, a.age,
+    a.open_cents, a.bucket
+  FROM aged a LEFT JOIN customers c ON c.id = a.customer_id
+  WHERE ${SCOPE}
+  ORDER BY ${group.key} COLLATE "C", a.age DESC, a.number COLLATE "C", a.id`;
+  return { summary, detail };
+}
+
+/** The portfolio restriction on the customer `c`: $4 sales rep, $5 collector (null: all). */
+const SCOPE = `($4::text IS NULL OR c.sales_rep = $4::text)
+    AND ($5::text IS NULL OR c.collector = $5::text)`;
+
+/** The summed columns of a per-customer row: unapplied, a0..aN. */
+function sumColumns(bucketCount: number): string[] {
+  return ['unapplied', ...bucketColumns(bucketCount)];
+}
+
+/**
+ * The report's rows from the CTE per_customer (cid, unapplied, a0..aN; cid 0 for unidentified
+ * cash): one per customer, or summed by the grouping, in the portfolio, sorted by key.
+ */
+function groupedSelect(by: AgingGrouping, bucketCount: number): string {
+  const group = GROUP_KEY[by];
+  const name = group.name || group.key;
+  const sums = sumColumns(bucketCount);
+  // By customer each customer is its own row: no second aggregation.
+  const total = sums.map((s) => `p.${s}`).join(' + ');
+  const columns = by === 'customer'
+    ? [`${total} AS total`, ...sums.map((s) => `p.${s}`)].join(', ')
+    : [`sum(${total})::bigint AS total`, ...sums.map((s) => `sum(p.${s})::bigint AS ${s}`)]
+      .join(', ');
+  return `SELECT ${group.key} AS key, ${name} AS name, ${columns}
+  FROM per_customer p LEFT JOIN customers c ON c.id = p.cid
+  WHERE ${SCOPE}
+  ${by === 'customer' ? '' : 'GROUP BY 1, 2 '}ORDER BY ${group.key} COLLATE "C"`;
+}
+
+/** The buckets customer_summary keeps (migration 007): the default ones. */
+export const SUMMARY_THRESHOLDS: readonly number[] = [30, 45, 60, 90, 120];
+
+/** Whether customer_summary holds the aging this query asks for (when dated its summary date). */
+export function summaryAnswers(basis: AgingBasis, thresholds: readonly number[]): boolean {
+  return basis === 'due' && thresholds.length === SUMMARY_THRESHOLDS.length
+    && thresholds.every((t, i) => t === SUMMARY_THRESHOLDS[i]);
+}
+
+/** `current` from the items: every item open now and dated on or before $1, as it stands now. */
+function currentFromItems(from: string, bucketCount: number): string {
+  return `current AS (
+    SELECT coalesce(customer_id, 0) AS cid,
+    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount)}
+    FROM documents
+    WHERE open_cents <> 0 AND document_date <= $1::date AND currency = $2::char(3)
+    GROUP BY 1)`;
+}
+
+/**
+ * `current` from customer_summary (migration 007), which keeps each customer's open items dated
+ * on or before the summary date, in the base currency, in the default buckets on the due basis,
+ * as they stand now: the same numbers as currentFromItems when $1 is the summary date and $2 the
+ * base currency. The statement checks that itself (`fresh`), in its own snapshot, so a concurrent
+ * move of the summary date cannot mix two dates; when it does not hold the statement returns no
+ * row and the caller computes the report from the items (an empty book also returns none, and is
+ * as quickly computed). Unidentified cash (no customer) is not summarized: it is summed from its
+ * items, through the open-items index.
+ */
+function currentFromSummaries(bucketCount: number): string {
+  const kept = bucketColumns(bucketCount).map((a) => `aging_${a} AS ${a}`).join(', ');
+  return `fresh AS (SELECT summary_date() = $1::date AND base_currency() = $2::char(3) AS ok),
+  current AS (
+    SELECT customer_id AS cid, aging_unapplied_cents AS unapplied,
+      ${kept}
+    FROM customer_summary WHERE aging_items > 0 AND (SELECT ok FROM fresh)
+    UNION ALL
+    SELECT 0,
+    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', 'due_date', bucketCount)}
+    FROM documents
+    WHERE customer_id IS NULL AND open_cents <> 0 AND document_date <= $1::date
+      AND currency = $2::char(3) AND (SELECT ok FROM fresh)
+    HAVING count(*) > 0)`;
+}
