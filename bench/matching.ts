@@ -5,7 +5,10 @@
  * states, audit) on PostgreSQL (DATABASE_URL, in its own schema bench_matching, dropped first) or
  * PGlite. `--sql-profile` adds the time per statement; `--keep` keeps the PostgreSQL schema for
  * EXPLAIN. The machine is shared: the load average is printed before and after the timed part;
- * compare figures only under the same load.
+ * compare figures only under the same load. `--reuse` (PostgreSQL) keeps the loaded schema
+ * between runs and puts it back as loaded before each (loading a million items takes minutes):
+ * the first run loads it and snapshots the open amounts (`--load-only`: and stops); later runs
+ * ignore the sizes but --payments (at most those loaded).
  *
  *   npx tsx bench/matching.ts [--quality-payments 20000] [--payments 2000] [--customers 2000]
  *     [--items-per-customer 20] [--chunk 1000] [--no-quality] [--no-speed]
@@ -15,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { matchPayments as engine } from '../src/domain/matching/match-payment.ts';
 import { DEFAULT_MATCH_CONFIG, type MatchProposal } from '../src/domain/matching/types.ts';
-import { openDb, type Queryable } from '../src/db/connection.ts';
+import { openDb, type Db, type Queryable } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { matchPaymentsInTx } from '../src/cashapp/match-payments.ts';
 import type { Terms } from '../src/domain/terms.ts';
@@ -141,6 +144,38 @@ async function load(
   return { first };
 }
 
+/** Snapshots the loaded schema's documents (for `--reuse`). */
+async function seed(db: Db, first: number): Promise<void> {
+  await db.query(`CREATE TABLE bench_seed AS SELECT id, open_cents, customer_id, ${first} AS first
+    FROM documents`);
+  await db.query('CREATE UNIQUE INDEX ON bench_seed (id)');
+}
+
+/**
+ * Puts a `--reuse` schema back as loaded: what matching wrote is truncated or deleted (the
+ * append-only triggers off for this session), open amounts and customers restored, summaries
+ * recomputed. Returns the first payment's id.
+ */
+async function resetToSeed(db: Db): Promise<number> {
+  const t0 = performance.now();
+  await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL session_replication_role = replica');
+    await tx.query(`TRUNCATE applications, journal_lines, journal_entries, audit_log,
+      match_proposals, deduction_items, payment_split_parts`);
+    await tx.query('DELETE FROM documents WHERE id > (SELECT max(id) FROM bench_seed)');
+    await tx.query(`UPDATE documents d SET open_cents = s.open_cents, customer_id = s.customer_id
+      FROM bench_seed s WHERE s.id = d.id AND (d.open_cents, d.customer_id)
+        IS DISTINCT FROM (s.open_cents, s.customer_id)`);
+    await tx.query("UPDATE bank_payments SET queue_state = 'review', state_changed_by = 'bench'");
+    await tx.query("SELECT refresh_all_customer_summaries((SELECT summary_date()))");
+  });
+  await db.query('VACUUM ANALYZE');
+  const r = await db.query<{ first: number }>('SELECT first FROM bench_seed LIMIT 1');
+  console.log(`\nspeed on ${db.kind}: reused schema (reset in ` +
+    `${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  return r.rows[0]!.first;
+}
+
 async function speed(): Promise<void> {
   const payments = option('--payments', 2000);
   const customers = option('--customers', 2000);
@@ -149,15 +184,23 @@ async function speed(): Promise<void> {
   const url = process.env.DATABASE_URL;
   // Its own schema, dropped first (a run stopped midway leaves it behind).
   const schema = 'bench_matching';
-  if (url) {
-    const admin = await openDb({ url, dataDir: 'memory://' });
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.close();
-  }
+  const reuse = url !== undefined && args.includes('--reuse');
+  const admin = url ? await openDb({ url, dataDir: 'memory://' }) : undefined;
+  const seeded = reuse && (await admin!.query(`SELECT 1 FROM pg_tables
+    WHERE schemaname = '${schema}' AND tablename = 'bench_seed'`)).rows.length > 0;
+  if (url && !seeded) await admin!.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin?.close();
   const db = await openDb({ url, dataDir: 'memory://', schema: url ? schema : undefined });
   try {
-    await migrate(db);
-    const { first } = await load(db, payments, customers, perCustomer);
+    let first: number;
+    if (seeded) {
+      first = await resetToSeed(db);
+    } else {
+      await migrate(db);
+      ({ first } = await load(db, payments, customers, perCustomer));
+      if (reuse) await seed(db, first);
+    }
+    if (args.includes('--load-only')) return;
     const actor = { name: 'bench', kind: 'system' as const };
     let auto = 0;
     const statements = new Map<string, number>();
@@ -177,6 +220,7 @@ async function speed(): Promise<void> {
     const phases = new Map<string, number>();
     console.log(`  load average before: ${loadavg()}`);
     const start = performance.now();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < payments; i += chunk) {
       const ids = Array.from({ length: Math.min(chunk, payments - i) }, (_, k) => first + i + k);
       const r = await db.transaction((tx) => matchPaymentsInTx(timed(tx), actor, ids, '2026-03-02',
@@ -185,19 +229,24 @@ async function speed(): Promise<void> {
       auto += r.value.autoApplied;
     }
     const seconds = (performance.now() - start) / 1000;
+    const used = process.cpuUsage(cpu);
     console.log(`  load average after: ${loadavg()}`);
+    // CPU time of this process (the engine, parsing, building statements): on a shared machine a
+    // steadier figure than wall time; the database's share is the rest.
+    console.log(`  node CPU ${((used.user + used.system) / 1e6).toFixed(1)} s of ` +
+      `${seconds.toFixed(1)} s`);
     const apps = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM applications');
     console.log(`  matched ${payments} payments in ${seconds.toFixed(1)} s: ` +
       `${(payments / seconds).toFixed(0)} payments/s end to end (${auto} applied ` +
       `automatically, ${apps.rows[0]!.n} application rows written)`);
-    console.log(`  phases: ${[...phases].map(([p, ms]) => (p.startsWith('payments')
+    console.log(`  phases: ${[...phases].map(([p, ms]) => (/^(payments|batches) /.test(p)
       ? `(${ms} ${p})` : `${p} ${(ms / 1000).toFixed(1)} s`))
       .join(', ')}`);
     for (const [k, ms] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
       console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`);
     }
   } finally {
-    if (url && !args.includes('--keep')) await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    if (url && !args.includes('--keep') && !reuse) await db.query(`DROP SCHEMA ${schema} CASCADE`);
     else if (url) console.log(`  kept schema ${schema}`);
     await db.close();
   }

@@ -3,8 +3,8 @@
  * (names are matched fuzzily; kept between batches until one changes), the learned payer
  * accounts the payments come from, the open items whose numbers the payments reference (any
  * customer, by the expression indexes of migration 011), then the open items of the customers
- * any evidence points at. See src/domain/matching/candidates.ts for why this gives the same
- * answer as every open item.
+ * the engine will try (the others the evidence names only if a payment comes to try them). See
+ * src/domain/matching/candidates.ts for why this gives the same answer as every open item.
  */
 import type { Queryable } from '../db/connection.ts';
 import { termsFromRow, type TermsRow } from '../db/terms.ts';
@@ -122,14 +122,23 @@ export async function loadLearnedAccountsOf(
   }]));
 }
 
+/** The engine's index for a batch, and what it may still need. */
+export interface MatchInputs {
+  index: MatchIndex;
+  /** Customers the evidence names but the engine is not expected to try: not loaded. */
+  others: number[];
+  currencies: string[];
+  terms: Map<string, Terms>;
+}
+
 /**
  * The engine's index for `payments`: customers and learned accounts, the referenced open items,
- * then the candidate customers' open items, in `currencies`.
+ * then the open items of the customers the engine will try, in the payments' currencies.
  */
 export async function loadMatchIndex(
   tx: Queryable, payments: readonly PaymentToMatch[], config: MatchConfig,
   lap: (phase: string) => void = () => undefined,
-): Promise<MatchIndex> {
+): Promise<MatchInputs> {
   const currencies = [...new Set(payments.map((p) => p.currency))];
   const terms = await loadTermsTable(tx);
   const lookups = referenceLookups(payments);
@@ -151,13 +160,22 @@ export async function loadMatchIndex(
     openItems: referenced.map((i) => toCandidate(i, terms)), learnedAccounts,
   });
   lap('index customers');
-  const customerIds = candidateCustomers(payments, index, config).map(Number);
+  const { tried, others } = candidateCustomers(payments, index, config);
   lap('rank customers');
-  if (customerIds.length === 0) return index;
-  const items = await loadItems(tx,
-    'customer_id = ANY($1::bigint[]) AND currency = ANY($2::text[])', [customerIds, currencies]);
+  const inputs = { index, others: others.map(Number), currencies, terms };
+  await addCustomersItems(tx, inputs, tried.map(Number));
   lap('load candidate items');
+  return inputs;
+}
+
+/** Adds the open items of `customerIds` to the index. */
+export async function addCustomersItems(
+  tx: Queryable, inputs: MatchInputs, customerIds: readonly number[],
+): Promise<void> {
+  if (customerIds.length === 0) return;
+  const items = await loadItems(tx,
+    'customer_id = ANY($1::bigint[]) AND currency = ANY($2::text[])',
+    [customerIds, inputs.currencies]);
   // Their numbers are not referenced (those items came in the first query): no number lookups.
-  addOpenItems(index, items.map((i) => toCandidate(i, terms)), false);
-  return index;
+  addOpenItems(inputs.index, items.map((i) => toCandidate(i, inputs.terms)), false);
 }

@@ -11,6 +11,7 @@ import { writeAudit, type Actor } from '../db/audit.ts';
 import type { Db, Queryable } from '../db/connection.ts';
 import { transactResult } from '../db/documents.ts';
 import type { IsoDate } from '../domain/dates.ts';
+import { restartBatch } from '../domain/matching/match-index.ts';
 import { matchPaymentsIndexed } from '../domain/matching/match-payment.ts';
 import type { MatchProposal } from '../domain/matching/types.ts';
 import { ok, type Result } from '../domain/result.ts';
@@ -20,7 +21,7 @@ import {
 import { applyProposalInTx } from './apply-proposal.ts';
 import { loadCashappConfig } from './config.ts';
 import type { CashappError } from './errors.ts';
-import { loadMatchIndex } from './match-inputs.ts';
+import { addCustomersItems, loadMatchIndex } from './match-inputs.ts';
 import { toPaymentToMatch, type StoredPayment } from './receipt-payment.ts';
 import {
   insertProposals, loadPayments, setQueueState, storedShape,
@@ -96,9 +97,21 @@ export async function matchPaymentsInTx(
   const config = await loadCashappConfig(tx);
   const toMatch = payments.map(toPaymentToMatch);
   lap('load payments');
-  const index = await loadMatchIndex(tx, toMatch, config.match, lap);
-  lap('index candidate items');
-  const proposals = matchPaymentsIndexed(toMatch, { index, config: config.match, today });
+  const inputs = await loadMatchIndex(tx, toMatch, config.match, lap);
+  const { index } = inputs;
+  let proposals = matchPaymentsIndexed(toMatch, { index, config: config.match, today });
+  for (;;) {
+    // An application earlier in the batch made a later payment try a customer the evidence
+    // names but not loaded (candidates.ts): load those and match the batch again, until every
+    // customer tried was loaded (each round loads more, so this ends).
+    const missing = inputs.others.filter((id) => index.tried.has(String(id)));
+    if (missing.length === 0) break;
+    inputs.others = inputs.others.filter((id) => !index.tried.has(String(id)));
+    await addCustomersItems(tx, inputs, missing);
+    restartBatch(index);
+    proposals = matchPaymentsIndexed(toMatch, { index, config: config.match, today });
+    profile?.('batches matched again', 1);
+  }
   lap('engine');
   const shapes = proposals.map(storedShape);
   const batch: AutomaticApplication[] = [];

@@ -48,6 +48,8 @@ export interface MatchIndex extends CustomerIndex {
   reserved: Set<string>;
   /** Lazily built: customer id -> amount -> that customer's items open for exactly that amount. */
   amountsByCustomer: Map<string, Map<number, OpenItemCandidate[]>>;
+  /** The customers whose items the engine searched in this batch (candidates.ts). */
+  tried: Set<string>;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -87,9 +89,18 @@ export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
     consumedOpen: new Map(),
     reserved: new Set(),
     amountsByCustomer: new Map(),
+    tried: new Set(),
   };
   addOpenItems(index, input.openItems);
   return index;
+}
+
+/** Forgets what a batch matched with the index did, to match the batch again from the start. */
+export function restartBatch(index: MatchIndex): void {
+  index.consumedOpen.clear();
+  index.reserved.clear();
+  index.amountsByCustomer.clear();
+  index.tried.clear();
 }
 
 /**

@@ -77,6 +77,21 @@ function identifyByAmount(tried: Scored[], shared: boolean): void {
     'amount');
 }
 
+/**
+ * The customers whose items step 2 searches for a payment ranked so: the best, and those whose
+ * evidence comes close to it (every customer of a shared payer account when that is all there
+ * is). None when nobody is identified.
+ */
+export function triedCandidates(ranking: CustomerRanking): RankedCustomer[] {
+  const [best] = ranking.candidates;
+  if (!best || best.confidence <= 0) return [];
+  const shared = sharedOnly(best);
+  return ranking.candidates
+    .filter((c) => c.confidence > 0 && c.confidence >= best.confidence - CANDIDATE_GAP)
+    .filter((c) => !shared || sharedOnly(c))
+    .slice(0, shared ? SHARED_CANDIDATES_MAX : CANDIDATES_MAX);
+}
+
 /** Step 2 for one customer: references first, then the amount, then oldest-first. */
 function chooseItems(
   payment: PaymentToMatch,
@@ -159,11 +174,9 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
   if (payment.amountCents <= 0) return noCustomer(payment, ['not a positive amount']);
   const ctx: AmountContext = { index, config, paidOn: payment.valueDate || context.today };
   const shared = sharedOnly(best);
-  const tried = ranking.candidates
-    .filter((c) => c.confidence > 0 && c.confidence >= best.confidence - CANDIDATE_GAP)
-    .filter((c) => !shared || sharedOnly(c))
-    .slice(0, shared ? SHARED_CANDIDATES_MAX : CANDIDATES_MAX)
+  const tried = triedCandidates(ranking)
     .map((c) => {
+      index.tried.add(c.customerId);
       const customer = index.customersById.get(c.customerId)!;
       const choice = chooseItems(payment, refs, customer, ctx);
       return score(c, customer, choice, ranking, payment.payer.name?.trim() ?? '');
