@@ -73,6 +73,9 @@ async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, join(SHOTS, `research-advices-${name}.png`));
 }
 
+/** Server work (an import, a link and its matching) on a shared, loaded machine. */
+const WAIT = { timeout: 20_000 };
+
 const decimal = (cents: bigint) => `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
 
 describe('remittance advices in the browser', () => {
@@ -96,9 +99,9 @@ describe('remittance advices in the browser', () => {
       .click();
     await page.getByRole('heading', { name: 'Research queue' }).waitFor();
     await page.getByTestId('bank-file').setInputFiles(deposit);
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('1 payments');
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT).toContain('1 payments');
     await page.getByTestId('bank-file').setInputFiles(advice);
-    await expect.poll(() => page.getByRole('status').textContent())
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT)
       .toContain('1 remittance advice(s): 0 linked to their deposit, 1 waiting');
 
     await page.getByRole('link', { name: 'Remittance advices' }).click();
@@ -117,10 +120,10 @@ describe('remittance advices in the browser', () => {
     const link = detail.getByTestId('link-advice');
     await link.getByLabel('Deposit E2E-DEP-820').check();
     await link.getByRole('button', { name: 'Link and match' }).click();
-    await expect.poll(() => page.getByRole('status').textContent())
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT)
       .toMatch(/linked to payment \d+: linked by hand/);
     await expect.poll(async () => (await openIds(customer)).filter(
-      (id) => items.some((i) => i.id === id)).length).toBe(0);
+      (id) => items.some((i) => i.id === id)).length, WAIT).toBe(0);
 
     await page.getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Linked' })
       .click();
@@ -131,10 +134,10 @@ describe('remittance advices in the browser', () => {
     await unlink.getByLabel('Why unlink').fill('the advice pays another deposit');
     await shot(page, 'linked');
     await unlink.getByRole('button', { name: 'Unlink' }).click();
-    await expect.poll(() => page.getByRole('status').textContent())
+    await expect.poll(() => page.getByRole('status').textContent(), WAIT)
       .toMatch(/unlinked from payment \d+: \d+ application\(s\) reversed/);
     await expect.poll(async () => (await openIds(customer)).filter(
-      (id) => items.some((i) => i.id === id)).length).toBe(2);
+      (id) => items.some((i) => i.id === id)).length, WAIT).toBe(2);
 
     await page.getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Waiting' })
       .click();
