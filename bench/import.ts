@@ -5,8 +5,13 @@
  * runs in its own child process, so its peak RSS is its own. Prints rows/s, wall time and RSS.
  *
  *   npx tsx bench/import.ts [--rows N] [--customers N] [--target pg|pglite|both] [--profile]
+ *     [--staged]
  *
- * --profile also prints the wall time of each statement of the invoices import (where it goes).
+ * Beside the wall time it prints the CPU time of the importing process and (PostgreSQL on this
+ * machine) of its backend, and the load average: on a shared machine the CPU times are the
+ * steadier figures. --profile also prints the wall (and backend CPU) time of each statement of
+ * the invoices import. --staged imports the invoices the staged way (no direct path, see
+ * src/ledger/import-direct.ts), for comparison.
  *
  * PostgreSQL: DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test; the schema
  * bench_import_<random> is dropped at the end.
@@ -15,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { fork } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +29,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { addDays } from '../src/domain/dates.ts';
 import { formatAmount } from '../src/domain/money.ts';
 import { openTabularFile } from '../src/formats/tabular.ts';
-import { runImport, type ImportKind } from '../src/ledger/import.ts';
+import { runImport, type ImportKind, type ImportOptions } from '../src/ledger/import.ts';
 import { StatementTimes, timedDb } from './lib/timed-db.ts';
 
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -35,21 +40,25 @@ interface Args {
   customers: number;
   target: 'pg' | 'pglite' | 'both';
   profile: boolean;
+  staged: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { rows: 1_000_000, customers: 50_000, target: 'both', profile: false };
+  const args: Args = {
+    rows: 1_000_000, customers: 50_000, target: 'both', profile: false, staged: false,
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
-    if (flag === '--profile') {
-      args.profile = true;
+    if (flag === '--profile' || flag === '--staged') {
+      args[flag === '--profile' ? 'profile' : 'staged'] = true;
       i -= 1;
     } else if (flag === '--rows') args.rows = wholeNumber(value, flag);
     else if (flag === '--customers') args.customers = wholeNumber(value, flag);
     else if (flag === '--target' && ['pg', 'pglite', 'both'].includes(value)) {
       args.target = value as Args['target'];
     } else {
-      throw new Error('usage: bench/import.ts [--rows N] [--customers N] [--target ...] [--profile]');
+      throw new Error('usage: bench/import.ts [--rows N] [--customers N] [--target ...] '
+        + '[--profile] [--staged]');
     }
   }
   args.customers = Math.min(args.customers, Math.max(1, args.rows));
@@ -89,6 +98,11 @@ async function writeLines(path: string, header: string, lines: Iterable<string>)
   await once(out, 'finish');
 }
 
+/** The 1, 5 and 15 minute load averages (the machine is shared: figures need them beside). */
+function loadAverage(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
+}
+
 const account = (i: number): string => `C${String(i).padStart(7, '0')}`;
 
 function* customerLines(n: number): Generator<string> {
@@ -118,19 +132,26 @@ function* invoiceLines(n: number, customers: number): Generator<string> {
 export interface BenchFigures {
   target: string;
   customers: { rows: number; seconds: number };
-  invoices: { rows: number; seconds: number; bytes: number };
+  invoices: {
+    rows: number; seconds: number; bytes: number;
+    /** CPU seconds of this process, and of the PostgreSQL backend when it can be read. */
+    nodeCpu: number; backendCpu?: number;
+  };
+  /** Load averages (1, 5, 15 minutes) before and after the invoices import. */
+  load: { before: string; after: string };
   peakRssMb: number;
   /** With --profile: the invoices import's statements, slowest first. */
   statements?: string[];
 }
 
 async function importTimed(
-  db: Db, kind: ImportKind, path: string,
+  db: Db, kind: ImportKind, path: string, opts: ImportOptions = {},
 ): Promise<{ rows: number; seconds: number }> {
   const started = performance.now();
   const source = await openTabularFile(path);
   try {
-    const r = await runImport(db, kind, source, { name: 'bench', kind: 'system', source: 'bench' });
+    const r = await runImport(db, kind, source, { name: 'bench', kind: 'system', source: 'bench' },
+      opts);
     if (!r.ok) throw new Error(`${kind} refused: ${JSON.stringify(r.error).slice(0, 2000)}`);
     if (r.value.created !== r.value.rows) throw new Error(`${kind}: ${JSON.stringify(r.value)}`);
     return { rows: r.value.rows, seconds: (performance.now() - started) / 1000 };
@@ -139,9 +160,11 @@ async function importTimed(
   }
 }
 
+type Flags = Pick<Args, 'profile' | 'staged'>;
+
 /** Child process: imports both files into one target and reports its figures. */
 async function runTarget(
-  target: 'pg' | 'pglite', dir: string, profile: boolean,
+  target: 'pg' | 'pglite', dir: string, { profile, staged }: Flags,
 ): Promise<BenchFigures> {
   const schema = `bench_import_${randomBytes(4).toString('hex')}`;
   const db = target === 'pg'
@@ -151,13 +174,20 @@ async function runTarget(
     await migrate(db);
     const customers = await importTimed(db, 'customers', join(dir, 'customers.csv'));
     const times = new StatementTimes();
-    const invoices = await importTimed(profile ? timedDb(db, times) : db, 'invoices',
-      join(dir, 'invoices.csv'));
+    const before = loadAverage();
+    const cpu = process.cpuUsage();
+    const invoices = await importTimed(timedDb(db, times), 'invoices', join(dir, 'invoices.csv'),
+      staged ? { direct: false } : {});
+    const nodeCpu = process.cpuUsage(cpu);
+    const load = { before, after: loadAverage() };
     const count = await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM documents');
     if (count.rows[0]!.n !== invoices.rows) throw new Error('document count differs');
     return {
-      target: target === 'pg' ? 'PostgreSQL' : 'PGlite', customers,
-      invoices: { ...invoices, bytes: statSync(join(dir, 'invoices.csv')).size },
+      target: target === 'pg' ? 'PostgreSQL' : 'PGlite', customers, load,
+      invoices: {
+        ...invoices, bytes: statSync(join(dir, 'invoices.csv')).size,
+        nodeCpu: (nodeCpu.user + nodeCpu.system) / 1e6, backendCpu: times.backendCpuSeconds,
+      },
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       ...(profile ? { statements: times.lines() } : {}),
     };
@@ -167,12 +197,10 @@ async function runTarget(
   }
 }
 
-function runChild(
-  target: 'pg' | 'pglite', dir: string, profile: boolean,
-): Promise<BenchFigures> {
+function runChild(target: 'pg' | 'pglite', dir: string, flags: Flags): Promise<BenchFigures> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url),
-      ['--child', target, dir, ...(profile ? ['--profile'] : [])], {
+    const child = fork(fileURLToPath(import.meta.url), ['--child', target, dir,
+      ...(flags.profile ? ['--profile'] : []), ...(flags.staged ? ['--staged'] : [])], {
       execArgv: process.execArgv,
     });
     let figures: BenchFigures | undefined;
@@ -193,6 +221,10 @@ function report(f: BenchFigures): string {
     `  invoices  ${f.invoices.rows.toLocaleString('en-US')} rows `
       + `(${(f.invoices.bytes / 1e6).toFixed(0)} MB) in ${f.invoices.seconds.toFixed(1)} s `
       + `(${rate(f.invoices)} rows/s)`,
+    `  invoices  CPU: this process ${f.invoices.nodeCpu.toFixed(1)} s`
+      + (f.invoices.backendCpu === undefined ? ''
+        : `, PostgreSQL backend ${f.invoices.backendCpu.toFixed(1)} s`),
+    `  load average ${f.load.before} before, ${f.load.after} after`,
     `  peak RSS  ${f.peakRssMb} MB`,
     ...(f.statements ? ['  invoices import, wall time by statement:',
       ...f.statements.map((l) => `  ${l}`)] : []),
@@ -203,7 +235,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
     const figures = await runTarget(argv[1] as 'pg' | 'pglite', argv[2]!,
-      argv.includes('--profile'));
+      { profile: argv.includes('--profile'), staged: argv.includes('--staged') });
     process.send!(figures);
     return;
   }
@@ -221,7 +253,7 @@ async function main(): Promise<void> {
       + `${args.rows.toLocaleString('en-US')} invoices in `
       + `${((performance.now() - started) / 1000).toFixed(1)} s (${dir})`);
     const targets = args.target === 'both' ? ['pg', 'pglite'] as const : [args.target];
-    for (const target of targets) console.log(report(await runChild(target, dir, args.profile)));
+    for (const target of targets) console.log(report(await runChild(target, dir, args)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -81,15 +81,22 @@ export function assertIdentifier(name: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a safe SQL identifier: ${name}`);
 }
 
+const CSV_SPECIAL = /[",\r\n]/;
+
 function csvCell(v: CopyCell): string {
   if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
   const s = String(v);
-  return s === '' || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return s === '' || CSV_SPECIAL.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Rows as COPY CSV text (a loop, not map and join: it runs for every cell of a bulk load). */
 function toCsv(rows: readonly CopyCell[][]): string {
   let out = '';
-  for (const row of rows) out += row.map(csvCell).join(',') + '\n';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) out += (i === 0 ? '' : ',') + csvCell(row[i]);
+    out += '\n';
+  }
   return out;
 }
 

@@ -39,6 +39,11 @@ export interface TabularSource {
   rows: AsyncIterable<TabularRecord>;
   /** Bytes of the file read so far, for a progress bar. */
   bytesRead(): number;
+  /**
+   * Reads the file again from its first data row (the rows read so far are dropped): for an
+   * importer that tried a fast path and needs a second pass. bytesRead starts again from 0.
+   */
+  restart(): Promise<AsyncIterable<TabularRecord>>;
   /** Stops reading and releases the file (also fine after the rows were read to the end). */
   close(): Promise<void>;
 }
@@ -84,14 +89,22 @@ export async function openTabularFile(path: string): Promise<TabularSource> {
   const [size, sha256, head] = [(await stat(path)).size, await sha256File(path),
     await firstBytes(path)];
   const format = detectFormat(path, head);
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const records = format === 'xlsx' ? xlsxRecords(stream) : csvRecords(stream);
-  const header = await readHeader(records);
+  const start = async () => {
+    const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+    const records = format === 'xlsx' ? xlsxRecords(stream) : csvRecords(stream);
+    return { stream, header: await readHeader(records) };
+  };
+  let reading = await start();
   return {
-    fileName: basename(path), sha256, sizeBytes: size, format, ...header,
-    bytesRead: () => stream.bytesRead,
+    fileName: basename(path), sha256, sizeBytes: size, format, ...reading.header,
+    bytesRead: () => reading.stream.bytesRead,
+    async restart() {
+      reading.stream.destroy();
+      reading = await start();
+      return reading.header.rows;
+    },
     async close() {
-      stream.destroy();
+      reading.stream.destroy();
     },
   };
 }

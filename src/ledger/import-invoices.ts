@@ -7,6 +7,7 @@ import type { Cents } from '../domain/money.ts';
 import { dueDateFor } from '../domain/terms.ts';
 import { assert } from '../domain/result.ts';
 import type { BulkInsert, ImportContext, ImportHandler, ImportWrite } from './import.ts';
+import { invoicesDirect, NUMBER_INDEXES } from './import-invoices-direct.ts';
 
 // Invoices, credit memos and debit memos from a file. Each row is matched to its customer and to
 // an existing document of the same type and number (numbers are unique per type): an identical
@@ -24,6 +25,7 @@ export const invoicesImport: ImportHandler<'invoices'> = {
     r.currency, r.poNumber, r.orderNumber],
   check,
   write,
+  direct: invoicesDirect,
 };
 
 async function check(ctx: ImportContext): Promise<void> {
@@ -81,7 +83,7 @@ async function write(ctx: ImportContext): Promise<ImportWrite> {
   try {
     await insertDocuments(ctx);
   } catch (e) {
-    if (!REPEATS.some((c) => isUniqueViolation(e, c))) throw e;
+    if (!NUMBER_INDEXES.some((c) => isUniqueViolation(e, c))) throw e;
     await tx.query('ROLLBACK TO SAVEPOINT import_documents');
     if ((await reportRepeatedNumbers(ctx)) === 0) throw e;
     return { created: 0, skipped: 0, journal: [], effectiveDate: null };
@@ -89,8 +91,6 @@ async function write(ctx: ImportContext): Promise<ImportWrite> {
   await tx.query('RELEASE SAVEPOINT import_documents');
   return summarize(tx);
 }
-
-const REPEATS = ['documents_billing_number', 'documents_external_id_key'];
 
 async function insertDocuments(ctx: ImportContext): Promise<void> {
   await ctx.bulkInsert(`INSERT INTO documents (customer_id, type, number, document_date,

@@ -1,0 +1,171 @@
+import type { CopyCell, Queryable } from '../db/connection.ts';
+import { isUniqueViolation } from '../db/documents.ts';
+import { termsFromRow, type TermsRow } from '../db/terms.ts';
+import type { IsoDate } from '../domain/dates.ts';
+import { AMOUNT_SCALE, type InvoiceRow } from '../domain/import-rows.ts';
+import { documentJournalLines, type DocumentType } from '../domain/ledger.ts';
+import { currencyExponent, type Cents } from '../domain/money.ts';
+import { assert } from '../domain/result.ts';
+import { dueDateFor, type Terms } from '../domain/terms.ts';
+import { CopyPipe, NeedsChecks, type DirectWrite } from './import-direct.ts';
+import type { ImportContext, ImportWrite } from './import.ts';
+
+// Invoices and memos COPYed straight into documents (the direct path, see import-direct.ts):
+// each chunk's customers are looked up (once per account) and locked as the foreign keys would
+// lock them, amounts, due dates (dueDateFor, once per terms and date) and the journal totals
+// are computed here, as the staged path computes them in SQL. A number the ledger already has,
+// or one repeated in the file, stops the COPY by the unique indexes on (type, number) and
+// external_id: such a file may have rows to skip or errors to list, which is the staged path's
+// work.
+
+/** The unique indexes that stop a number already present (see above). */
+export const NUMBER_INDEXES = ['documents_billing_number', 'documents_external_id_key'];
+
+const COLUMNS = [
+  'customer_id', 'type', 'number', 'document_date', 'due_date', 'amount_cents', 'open_cents',
+  'currency', 'terms_code', 'po_number', 'order_number', 'external_id', 'batch_id', 'created_by',
+];
+
+interface CustomerRef {
+  id: number;
+  currency: string;
+  termsCode: string;
+}
+
+export const invoicesDirect: DirectWrite<'invoices'> = {
+  bypass: {
+    table: 'documents',
+    foreignKeys: ['customer_id', 'terms_code', 'batch_id', 'reverses_id'],
+    replayed: ['customer_summary_documents_inserted'],
+  },
+  write,
+};
+
+async function write(
+  ctx: ImportContext, chunks: AsyncIterable<InvoiceRow[]>,
+): Promise<ImportWrite> {
+  const { tx } = ctx;
+  const rows = new DocumentRows(ctx, await lockTerms(tx));
+  const pipe = new CopyPipe(tx);
+  // Row triggers off: the foreign keys are checked and locked here, and the customer summaries
+  // (the insert trigger's work) refreshed once below.
+  await tx.query('SET LOCAL session_replication_role = replica');
+  try {
+    for await (const chunk of chunks) {
+      const missing = rows.unknownAccounts(chunk);
+      if (missing.length > 0) {
+        await pipe.done();
+        rows.addCustomers(await lockCustomers(tx, missing));
+      }
+      await pipe.start('documents', COLUMNS, chunk.map((r) => rows.cells(r)));
+    }
+    await pipe.done();
+  } catch (e) {
+    await pipe.settle();
+    if (NUMBER_INDEXES.some((c) => isUniqueViolation(e, c))) {
+      throw new NeedsChecks('a number the ledger or the file already has');
+    }
+    throw e;
+  }
+  await tx.query('SET LOCAL session_replication_role = origin');
+  await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
+  return rows.written();
+}
+
+/** Every terms row, locked FOR KEY SHARE as the terms_code foreign key would lock it. */
+async function lockTerms(tx: Queryable): Promise<Map<string, Terms>> {
+  const r = await tx.query<TermsRow>(
+    'SELECT code, kind, net_days, discount_bp, discount_days FROM terms FOR KEY SHARE');
+  return new Map(r.rows.map((t) => [t.code, termsFromRow(t)]));
+}
+
+/** The customers with these account numbers, locked FOR KEY SHARE (see lockTerms). */
+async function lockCustomers(
+  tx: Queryable, accounts: readonly string[],
+): Promise<Map<string, CustomerRef>> {
+  const r = await tx.query<CustomerRef & { account: string }>(
+    `SELECT account_number AS account, id, currency, terms_code AS "termsCode" FROM customers
+     WHERE account_number = ANY($1::text[]) FOR KEY SHARE`, [accounts]);
+  return new Map(r.rows.map(({ account, ...c }) => [account, c]));
+}
+
+/** Rows of documents from rows of the file, and what the batch's summary needs of them. */
+class DocumentRows {
+  private readonly customers = new Map<string, CustomerRef>();
+  private readonly dueDates = new Map<string, IsoDate>();
+  /** Sum of the amounts (positive) by type and currency. */
+  private readonly totals = new Map<string, { type: DocumentType; currency: string;
+    cents: number }>();
+  private readonly touched = new Set<number>();
+  private created = 0;
+  private last: IsoDate | null = null;
+
+  constructor(private readonly ctx: ImportContext, private readonly terms: Map<string, Terms>) {}
+
+  /** Account numbers of `chunk` not looked up yet. */
+  unknownAccounts(chunk: readonly InvoiceRow[]): string[] {
+    const out = new Set<string>();
+    for (const r of chunk) if (!this.customers.has(r.accountNumber)) out.add(r.accountNumber);
+    return [...out];
+  }
+
+  /** Adds looked-up customers; an account not found needs the staged path (it is an error). */
+  addCustomers(found: Map<string, CustomerRef>): void {
+    for (const [account, c] of found) this.customers.set(account, c);
+  }
+
+  cells(r: InvoiceRow): CopyCell[] {
+    const c = this.customers.get(r.accountNumber);
+    if (!c) throw new NeedsChecks(`no customer ${r.accountNumber}`);
+    if (r.currency !== null && r.currency !== c.currency) throw new NeedsChecks('a currency');
+    const cents = centsOf(r.amountMilli, c.currency);
+    if (cents === null) throw new NeedsChecks('an amount finer than its currency');
+    const termsCode = r.type === 'credit_memo' ? null : c.termsCode;
+    const dueDate = r.dueDate ?? (termsCode === null ? r.date : this.dueDate(termsCode, r.date));
+    const signed = r.type === 'credit_memo' ? -cents : cents;
+    this.count(r, c, cents);
+    return [c.id, r.type, r.number, r.date, dueDate, signed, signed, c.currency, termsCode,
+      r.poNumber, r.orderNumber, `${r.type}:${r.number}`, this.ctx.batchId, this.ctx.actor.name];
+  }
+
+  customerIds(): number[] {
+    return [...this.touched];
+  }
+
+  written(): ImportWrite {
+    for (const t of this.totals.values()) assert(Number.isSafeInteger(t.cents), 'totals are exact');
+    return {
+      created: this.created, skipped: 0, effectiveDate: this.last,
+      journal: [...this.totals.values()].flatMap((t) => documentJournalLines(t.type,
+        (t.type === 'credit_memo' ? -t.cents : t.cents) as Cents, t.currency)),
+    };
+  }
+
+  private count(r: InvoiceRow, c: CustomerRef, cents: number): void {
+    const key = `${r.type} ${c.currency}`;
+    const total = this.totals.get(key);
+    if (total) total.cents += cents;
+    else this.totals.set(key, { type: r.type, currency: c.currency, cents });
+    this.touched.add(c.id);
+    this.created += 1;
+    if (this.last === null || r.date > this.last) this.last = r.date;
+  }
+
+  private dueDate(code: string, date: IsoDate): IsoDate {
+    const key = `${code} ${date}`;
+    let due = this.dueDates.get(key);
+    if (due === undefined) {
+      const terms = this.terms.get(code);
+      assert(terms !== undefined, `customers reference known terms (${code})`);
+      due = dueDateFor(terms, date);
+      this.dueDates.set(key, due);
+    }
+    return due;
+  }
+}
+
+/** Minor units of a milli-unit amount in `currency`; null when finer than the currency. */
+function centsOf(milli: number, currency: string): number | null {
+  const divisor = 10 ** (AMOUNT_SCALE - currencyExponent(currency));
+  return milli % divisor === 0 ? milli / divisor : null;
+}
