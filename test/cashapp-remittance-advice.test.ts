@@ -1,5 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +6,7 @@ import {
 import { verifyLedger } from '../src/ledger/verify.ts';
 import { cli, openOf, seedLedger, SHARED, type Seeded } from './cashapp-support.ts';
 import { customer, post } from './ledger-fixtures.ts';
+import { bai2, file, x820 } from './remittance-advice-fixtures.ts';
 import { problemOf, testServer, type TestServer } from './support/http.ts';
 
 // An X12 820 remittance advice arrives apart from its money: the ACH credit comes in a bank file
@@ -15,41 +14,6 @@ import { problemOf, testServer, type TestServer } from './support/http.ts';
 // there, is linked (trace, else amount + payer + date) and the deposit is matched with the
 // advice's invoice lines. Fixtures: the Safeway 820 of ../shared/fixtures/edi820 with a
 // hand-made BAI2 deposit; hand-made 820/BAI2 pairs for the other rules.
-
-const dir = mkdtempSync(join(tmpdir(), 'arc-advice-'));
-let n = 0;
-function file(name: string, text: string): string {
-  const path = join(dir, `${++n}-${name}`);
-  writeFileSync(path, text.replace(/\n/g, '\r\n'));
-  return path;
-}
-
-interface Credit { cents: number; bankRef?: string; customerRef?: string; tags?: string }
-
-/** A prior-day BAI2 file with one account and its ACH credits (165), every control tying. */
-function bai2(date: string, credits: Credit[]): string {
-  const yymmdd = date.slice(2).replace(/-/g, '');
-  const details = credits.flatMap((c) => [
-    `16,165,${c.cents},0,${c.bankRef ?? ''},${c.customerRef ?? ''},ACH CREDIT/`,
-    ...(c.tags ? [`88,${c.tags}/`] : [])]);
-  const total = 100_000 + credits.reduce((s, c) => s + c.cents, 0);
-  const account = ['03,9876543210,USD,010,100000,,,/', ...details];
-  return [`01,BANK1,ARCDEMO,${yymmdd},0600,1,80,1,2/`, `02,ARCDEMO,BANK1,1,${yymmdd},,USD,2/`,
-    ...account, `49,${total},${account.length + 1}/`, `98,${total},1,${account.length + 3}/`,
-    `99,${total},1,${account.length + 5}/`].join('\n') + '\n';
-}
-
-/** An 820 advice: BPR amount, payer account, date; TRN trace; N1*PR payer; RMR lines. */
-function x820(o: { amount: string; date: string; trace: string; payer: string;
-  payerAccount: string; rmr: string[]; control: string }): string {
-  const d = o.date.replace(/-/g, '');
-  const body = [`ST*820*0001`,
-    `BPR*C*${o.amount}*C*ACH*CCD*01*071000013*DA*${o.payerAccount}*1411111111**01*091000019*DA*`
-      + `4455667788*${d}`, `TRN*1*${o.trace}`, `N1*PR*${o.payer}`, 'ENT*1', ...o.rmr];
-  const isa = 'ISA*00*          *00*          *ZZ*PAYER          *ZZ*ARCDEMO        *';
-  return [`${isa}${d.slice(2)}*0930*U*00401*${o.control}*0*P*>`, `GS*RA*PAYER*ARC*${d}*0930*1*X*004010`, ...body,
-  `SE*${body.length + 1}*0001`, 'GE*1*1', `IEA*1*${o.control}`].join('~\n') + '~\n';
-}
 
 describe('linking rules (pure)', () => {
   const advice: AdviceFacts = { id: 1, traceNumber: 'EFT-0042', amountCents: 275_000,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Hand-made bank files for the remittance-advice tests (unlinking, the web screen): a BAI2
+// Hand-made bank files for the remittance-advice tests (linking, unlinking, the web screen): a BAI2
 // deposit file and an X12 820 advice, every control total tying.
 
 const dir = mkdtempSync(join(tmpdir(), 'arc-advice-fx-'));
