@@ -1,11 +1,12 @@
 // The pieces the browser test needs around the real thing: a built web app, the ARC server on a
 // free port with a fresh data directory, its demo logins, and Debian's Chromium.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const CHROMIUM = '/usr/bin/chromium';
@@ -238,4 +239,56 @@ export async function screenshot(page: Page, path: string, fullPage = true): Pro
   await settled(page);
   if (fullPage) await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage });
+}
+
+/** Where the browser tests leave their screenshots. */
+export const SHOTS = join(ROOT, 'test-results/screenshots');
+
+/** What a cash-application browser test works with; filled by clerkSuite's beforeAll. */
+export interface ClerkSuite {
+  server: RunningServer;
+  browser: BrowserContext;
+  logins: Map<RoleName, Login>;
+  /** A scratch directory for the files the test uploads (removed afterwards). */
+  dir: string;
+  /** The cash-application clerk's session cookie, for API calls beside the browser. */
+  cookie: string;
+  /** GET /api/v1`path` as the clerk, expecting 200. */
+  get<T>(path: string): Promise<T>;
+}
+
+/**
+ * Registers the beforeAll and afterAll of a cash-application browser test file: the demo server
+ * on a fresh database, Chromium, the demo logins, a scratch directory (named for `name`) and the
+ * clerk's API session. The returned object is filled before the first test runs.
+ */
+export function clerkSuite(name: string): ClerkSuite {
+  let closeBrowser: (() => Promise<void>) | undefined;
+  const suite = {
+    dir: '', cookie: '',
+    async get<T>(path: string): Promise<T> {
+      const res = await fetch(`${suite.server.baseUrl}/api/v1${path}`,
+        { headers: { cookie: suite.cookie } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as T;
+    },
+  } as ClerkSuite;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    suite.dir = mkdtempSync(join(tmpdir(), `arc-e2e-${name}-`));
+    suite.server = await startServer();
+    suite.logins = await demoLogins(suite.server);
+    const session = await apiSession(suite.server.baseUrl, suite.logins.get('cash_application'));
+    expect(session).not.toBeNull();
+    suite.cookie = session!.cookie;
+    const launched = await launchBrowser();
+    suite.browser = launched.context;
+    closeBrowser = launched.close;
+  }, 420_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await suite.server?.stop();
+    if (suite.dir) rmSync(suite.dir, { recursive: true, force: true });
+  });
+  return suite;
 }

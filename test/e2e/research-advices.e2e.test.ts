@@ -6,49 +6,15 @@
 // deposit is matched with the lines and both invoices close. The clerk then unlinks it with a
 // reason: the applications are reversed, both invoices are open again and the advice waits
 // again. Screenshots land in test-results/screenshots/research-advices-*.png.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { bai2, x820 } from '../remittance-advice-fixtures.ts';
-import {
-  apiSession, demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer, toCents,
-  type Login, type RoleName, type RunningServer,
-} from './harness.ts';
+import { clerkSuite, screenshot, SHOTS, signInPage, toCents } from './harness.ts';
 
-const SHOTS = join(ROOT, 'test-results/screenshots');
-let server: RunningServer;
-let browser: BrowserContext;
-let closeBrowser: (() => Promise<void>) | undefined;
-let logins: Map<RoleName, Login>;
-let dir: string;
-let cookie = '';
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'arc-e2e-advices-'));
-  server = await startServer();
-  logins = await demoLogins(server);
-  const session = await apiSession(server.baseUrl, logins.get('cash_application'));
-  expect(session).not.toBeNull();
-  cookie = session!.cookie;
-  const launched = await launchBrowser();
-  browser = launched.context;
-  closeBrowser = launched.close;
-}, 420_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${server.baseUrl}/api/v1${path}`, { headers: { cookie } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const suite = clerkSuite('advices');
+const { get } = suite;
 
 interface Item { id: number; type: string; number: string; open: string }
 interface Customer { id: number; accountNumber: string; name: string }
@@ -84,16 +50,16 @@ describe('remittance advices in the browser', () => {
     const cents = items.map((i) => toCents(i.open));
     const total = cents[0]! + cents[1]!;
     const today = new Date().toISOString().slice(0, 10);
-    const deposit = join(dir, 'deposit.bai2');
+    const deposit = join(suite.dir, 'deposit.bai2');
     writeFileSync(deposit, bai2(today, [{ cents: Number(total), bankRef: 'E2E-DEP-820' }])
       .replace(/\n/g, '\r\n'));
-    const advice = join(dir, 'advice.820');
+    const advice = join(suite.dir, 'advice.820');
     writeFileSync(advice, x820({ amount: decimal(total), date: today, trace: 'E2E-TRACE-1',
       payer: 'ZENITH SHARED SERVICES', payerAccount: '31337', control: '000000901',
       rmr: items.map((i, n) => `RMR*IV*${i.number}*PI*${decimal(cents[n]!)}`) })
       .replace(/\n/g, '\r\n'));
 
-    const page = await signInPage(browser, server.baseUrl, logins.get('cash_application')!,
+    const page = await signInPage(suite.browser, suite.server.baseUrl, suite.logins.get('cash_application')!,
       'cash_application');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' })
       .click();

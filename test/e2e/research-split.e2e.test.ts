@@ -7,48 +7,14 @@
 // matched". A second check leaves part of one customer's share on account; that part's payment
 // waits in the queue as on account, and "Undo split" there reverses the whole split.
 // Screenshots land in test-results/screenshots/research-split-*.png.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiSession, demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer, toCents,
-  type Login, type RoleName, type RunningServer,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { clerkSuite, screenshot, SHOTS, signInPage, toCents } from './harness.ts';
 
-const SHOTS = join(ROOT, 'test-results/screenshots');
-let server: RunningServer;
-let browser: BrowserContext;
-let closeBrowser: (() => Promise<void>) | undefined;
-let logins: Map<RoleName, Login>;
-let dir: string;
-let cookie = '';
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'arc-e2e-split-'));
-  server = await startServer();
-  logins = await demoLogins(server);
-  const session = await apiSession(server.baseUrl, logins.get('cash_application'));
-  expect(session).not.toBeNull();
-  cookie = session!.cookie;
-  const launched = await launchBrowser();
-  browser = launched.context;
-  closeBrowser = launched.close;
-}, 420_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${server.baseUrl}/api/v1${path}`, { headers: { cookie } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const suite = clerkSuite('split');
+const { get } = suite;
 
 interface Item { id: number; type: string; number: string; open: string }
 interface Customer { id: number; accountNumber: string; name: string }
@@ -115,12 +81,12 @@ describe('splitting a payment across customers in the browser', () => {
       const [aCents, bCents] = [toCents(a!.item.open), toCents(b!.item.open)];
       const total = decimal(aCents + bCents);
       const today = new Date().toISOString().slice(0, 10);
-      const file = join(dir, 'lockbox-split.csv');
+      const file = join(suite.dir, 'lockbox-split.csv');
       writeFileSync(file, 'batch,item,check_number,amount,payer_name,payer_account,' +
         'payer_routing,deposit_date,invoice_references,memo\n' +
         `902,1,77123,${total},ZENITH SHARED SERVICES,,,${today},,\n`);
 
-      const page = await signInPage(browser, server.baseUrl, logins.get('cash_application')!,
+      const page = await signInPage(suite.browser, suite.server.baseUrl, suite.logins.get('cash_application')!,
         'cash_application');
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' })
         .click();
@@ -173,11 +139,11 @@ describe('splitting a payment across customers in the browser', () => {
     const [a, b] = await twoCustomers();
     const [aCents, bCents] = [toCents(a!.item.open), toCents(b!.item.open)];
     const today = new Date().toISOString().slice(0, 10);
-    const file = join(dir, 'lockbox-split-2.csv');
+    const file = join(suite.dir, 'lockbox-split-2.csv');
     writeFileSync(file, 'batch,item,check_number,amount,payer_name,payer_account,' +
       'payer_routing,deposit_date,invoice_references,memo\n' +
       `903,1,77124,${decimal(aCents + bCents + 1000n)},ZENITH SHARED SERVICES,,,${today},,\n`);
-    const page = await signInPage(browser, server.baseUrl, logins.get('cash_application')!,
+    const page = await signInPage(suite.browser, suite.server.baseUrl, suite.logins.get('cash_application')!,
       'cash_application');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' })
       .click();

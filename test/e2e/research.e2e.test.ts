@@ -3,48 +3,14 @@
 // the demo company's open invoices: it waits in the queue with that invoice as the suggestion
 // and the reasons; one keystroke (a) accepts it and the invoice closes. Screenshots land in
 // test-results/screenshots/research-*.png.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiSession, demoLogins, launchBrowser, ROOT, screenshot, signInPage, startServer,
-  type Login, type RoleName, type RunningServer,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { clerkSuite, screenshot, SHOTS, signInPage } from './harness.ts';
 
-const SHOTS = join(ROOT, 'test-results/screenshots');
-let server: RunningServer;
-let browser: BrowserContext;
-let closeBrowser: (() => Promise<void>) | undefined;
-let logins: Map<RoleName, Login>;
-let dir: string;
-let cookie = '';
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'arc-e2e-research-'));
-  server = await startServer();
-  logins = await demoLogins(server);
-  const session = await apiSession(server.baseUrl, logins.get('cash_application'));
-  expect(session).not.toBeNull();
-  cookie = session!.cookie;
-  const launched = await launchBrowser();
-  browser = launched.context;
-  closeBrowser = launched.close;
-}, 420_000);
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${server.baseUrl}/api/v1${path}`, { headers: { cookie } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+const suite = clerkSuite('research');
+const { get } = suite;
 
 interface Item { id: number; type: string; number: string; open: string; documentDate: string }
 
@@ -68,12 +34,12 @@ describe('research queue in the browser', () => {
     const { customerId, item } = await openInvoice();
     const amount = item.open.replace(/,/g, '');
     const today = new Date().toISOString().slice(0, 10);
-    const file = join(dir, 'lockbox-research.csv');
+    const file = join(suite.dir, 'lockbox-research.csv');
     writeFileSync(file, 'batch,item,check_number,amount,payer_name,payer_account,' +
       'payer_routing,deposit_date,invoice_references,memo\n' +
       `901,1,55501,${amount},QUICKPAY PAYMENT SERVICES,,,${today},${item.number}:${amount},\n`);
 
-    const page = await signInPage(browser, server.baseUrl, logins.get('cash_application')!,
+    const page = await signInPage(suite.browser, suite.server.baseUrl, suite.logins.get('cash_application')!,
       'cash_application');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Research' })
       .click();
