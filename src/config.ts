@@ -13,6 +13,8 @@ export interface Config {
   stripe: StripeConfig | undefined;
   /** The in-process scheduler (src/jobs/). */
   jobs: JobsConfig;
+  /** Memory for the answers of the busiest reads (src/http/read-cache.ts); 0: off. */
+  readCacheBytes: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,7 +31,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: loadMailConfig(env),
     stripe: loadStripeConfig(env),
     jobs: loadJobsConfig(env),
+    readCacheBytes: readCacheBytes(env.ARC_READ_CACHE_MB),
   };
+}
+
+/** ARC_READ_CACHE_MB: megabytes for cached answers (default 64; 0 turns the cache off). */
+function readCacheBytes(value: string | undefined): number {
+  if (value === undefined || value === '') return 64 * 1024 * 1024;
+  const mb = Number(value);
+  if (!Number.isInteger(mb) || mb < 0) {
+    throw new Error(`ARC_READ_CACHE_MB must be a whole number of megabytes, got ${value}`);
+  }
+  return mb * 1024 * 1024;
 }
 
 export interface MailConfig {

@@ -268,7 +268,7 @@ describe('the hot reads (one statement each, the book count kept by the database
   });
 });
 
-describe('the hot reads written by JSON.stringify (NATIVE_JSON) answer their documented schemas', () => {
+describe('the hot reads, written by JSON.stringify for the read cache, answer their documented schemas', () => {
   const conforms = (schema: TSchema, body: unknown) =>
     [...Value.Errors(schema, body)].map((e) => `${e.instancePath}: ${e.message}`);
 

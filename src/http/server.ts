@@ -30,6 +30,7 @@ import { collectionsQueueRoutes } from './routes/collections-queues.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
+import { ReadCache } from './read-cache.ts';
 import { registerWebApp } from './web-app.ts';
 
 /** Where time comes from: the wall clock in production, a fixed or moving one in tests. */
@@ -50,10 +51,15 @@ export interface ServerDeps {
    * its few-second lifetime). The session, token and user routes forget entries they end.
    */
   principals?: PrincipalCache;
+  /** The busiest reads' answers (default: a ReadCache of config.readCacheBytes). */
+  reads?: ReadCache;
 }
 
-/** What every route module receives: the server's dependencies, the principal cache made. */
-export type RouteDeps = ServerDeps & { principals: PrincipalCache };
+/**
+ * What every route module receives: the server's dependencies, the principal cache made, and
+ * the cache of the busiest reads' answers (src/http/read-cache.ts).
+ */
+export type RouteDeps = ServerDeps & { principals: PrincipalCache; reads: ReadCache };
 
 /**
  * A resource's routes: one file under routes/, registered below /api/v1 with the server's
@@ -109,7 +115,8 @@ export async function buildServer(deps: ServerDeps): Promise<ArcServer> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(cookie);
   registerProblems(app);
-  const routeDeps: RouteDeps = { ...deps, principals: deps.principals ?? new PrincipalCache() };
+  const routeDeps: RouteDeps = { ...deps, principals: deps.principals ?? new PrincipalCache(),
+    reads: deps.reads ?? new ReadCache(deps.db, deps.config.readCacheBytes) };
   const routes = registerAuth(app, {
     db: deps.db, clock: deps.clock, principals: routeDeps.principals,
     publicPrefixes: [DOCS_PREFIX],

@@ -4,6 +4,7 @@ import { createUser } from '../../src/auth/create-user.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Actor } from '../../src/db/audit.ts';
 import type { Role } from '../../src/domain/permissions.ts';
+import { ReadCache } from '../../src/http/read-cache.ts';
 import { buildServer, type ArcServer } from '../../src/http/server.ts';
 import { freshDb } from './db.ts';
 
@@ -35,10 +36,12 @@ export interface Browser {
 export async function testServer() {
   const db = await freshDb();
   const clock = testClock();
-  const app: ArcServer = await buildServer({ db, config: loadConfig({}), clock });
+  const config = loadConfig({});
+  const reads = new ReadCache(db, config.readCacheBytes);
+  const app: ArcServer = await buildServer({ db, config, clock, reads });
   const inject = (opts: InjectOptions) => app.inject({ remoteAddress: '10.0.0.1', ...opts });
   return {
-    db, app, clock, inject,
+    db, app, clock, inject, reads,
     async addUser(username: string, role: Role, displayName?: string) {
       const r = await createUser(db, setup, { username, role, displayName, password: PASSWORD });
       if (!r.ok) throw new Error(JSON.stringify(r.error));

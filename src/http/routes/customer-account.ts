@@ -9,7 +9,8 @@ import { viewerOf } from '../auth-plugin.ts';
 import { visibleCustomer } from '../customer-access.ts';
 import { AmountSchema, ApplicationSchema, ItemSchema } from '../ledger-schemas.ts';
 import { sendError, sendProblem } from '../problem.ts';
-import { IdParamsSchema, IsoDateSchema, NATIVE_JSON } from '../schemas.ts';
+import { readKey, sendJson } from '../read-cache.ts';
+import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { applicationJson, itemJson, money } from '../shape.ts';
 
@@ -26,7 +27,6 @@ export const customerAccountRoutes: RouteModule = async (app, { deps }) => {
   const today = (): IsoDate => isoDateOf(deps.clock.now());
 
   app.get('/customers/:id/items', {
-    ...NATIVE_JSON,
     config: { permission: 'items.read' },
     schema: {
       summary: "A customer's open items (or all)", tags: ['customers'],
@@ -41,12 +41,17 @@ export const customerAccountRoutes: RouteModule = async (app, { deps }) => {
   }, async (request, reply) => {
     const { id } = request.params;
     const { status = 'open', type, sort } = request.query;
-    // The portfolio rule (src/domain/permissions.ts) is checked in the items' own statement.
-    const items = await listVisibleCustomerItems(db, id, customerScopeFor(viewerOf(request)),
-      { status, type, sort }, today());
+    const day = today();
+    const scope = customerScopeFor(viewerOf(request));
+    const query = { status, type, sort };
+    const body = await deps.reads.json(readKey('items', day, scope, id, query), async () => {
+      // The portfolio rule (src/domain/permissions.ts) is checked in the items' own statement.
+      const items = await listVisibleCustomerItems(db, id, scope, query, day);
+      return items ? { items: items.map(itemJson) } : undefined;
+    });
     const missing = { code: 'customer_not_found', customerId: id };
-    if (!items) return sendError(reply, missing);
-    return { items: items.map(itemJson) };
+    if (!body) return sendError(reply, missing);
+    return sendJson(reply, body);
   });
 
   app.get('/customers/:id/applications', {

@@ -17,7 +17,8 @@ import {
   CustomerSummarySchema,
 } from '../ledger-schemas.ts';
 import { sendError } from '../problem.ts';
-import { IdParamsSchema, NATIVE_JSON, PageQuerySchema } from '../schemas.ts';
+import { readKey, sendJson } from '../read-cache.ts';
+import { IdParamsSchema, PageQuerySchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { agingStripJson, amountOr422, customerDetailJson, customerSummaryJson } from '../shape.ts';
 
@@ -55,11 +56,10 @@ async function detail(db: Db, id: number, today: IsoDate) {
 }
 
 export const customerRoutes: RouteModule = async (app, { deps }) => {
-  const { db } = deps;
+  const { db, reads } = deps;
   const today = (): IsoDate => isoDateOf(deps.clock.now());
 
   app.get('/customers', {
-    ...NATIVE_JSON,
     config: { permission: 'customers.read' },
     schema: {
       summary: 'List customers with their balances', tags: ['customers'],
@@ -77,15 +77,19 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
         200: Type.Object({ items: Type.Array(CustomerSummarySchema), total: Type.Integer() }),
       },
     },
-  }, async (request) => {
-    await ensureSummaryDate(db, today());
-    const page = await listCustomers(db, request.query, customerScopeFor(viewerOf(request)),
-      today());
-    return { items: page.items.map(customerSummaryJson), total: page.total };
+  }, async (request, reply) => {
+    const day = today();
+    const scope = customerScopeFor(viewerOf(request));
+    const body = await reads.json(readKey('customers', day, scope, request.query), async () => {
+      await ensureSummaryDate(db, day);
+      const page = await listCustomers(db, request.query, scope, day);
+      return { items: page.items.map(customerSummaryJson), total: page.total };
+    });
+    assert(body, 'the customer list always answers');
+    return sendJson(reply, body);
   });
 
   app.get('/customers/:id', {
-    ...NATIVE_JSON,
     config: { permission: 'customers.read' },
     schema: {
       summary: 'A customer: header, contacts and aging strip', tags: ['customers'],
@@ -94,15 +98,20 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
     },
   }, async (request, reply) => {
     const { id } = request.params;
-    await ensureSummaryDate(db, today());
-    const account = await getCustomerAccount(db, id, customerScopeFor(viewerOf(request)),
-      today());
+    const day = today();
+    const scope = customerScopeFor(viewerOf(request));
+    const body = await reads.json(readKey('customer', day, scope, id), async () => {
+      await ensureSummaryDate(db, day);
+      const account = await getCustomerAccount(db, id, scope, day);
+      if (!account) return undefined;
+      const { customer, aging } = account;
+      return {
+        customer: customerDetailJson(customer), aging: agingStripJson(aging, customer.currency),
+      };
+    });
     const missing = { code: 'customer_not_found', customerId: id };
-    if (!account) return sendError(reply, missing);
-    const { customer, aging } = account;
-    return {
-      customer: customerDetailJson(customer), aging: agingStripJson(aging, customer.currency),
-    };
+    if (!body) return sendError(reply, missing);
+    return sendJson(reply, body);
   });
 
   app.post('/customers', {
