@@ -1,6 +1,6 @@
 // API benchmark:
 //   `npx tsx bench/api.ts [--scale 1] [--connections 100] [--seconds 10] [--schema NAME]
-//     [--client wrk|autocannon]`
+//     [--client wrk|autocannon] [--no-read-cache]`
 //
 // The ledger of bench/generate.ts on PostgreSQL (schema bench_api of DATABASE_URL, or
 // postgres://postgres@127.0.0.1:5432/test; reused when it holds the same scale; --schema uses
@@ -21,6 +21,12 @@
 // package, `apt-get install wrk`; written in C) is used when /usr/bin/wrk exists, as it takes a
 // fraction of the CPU per request that autocannon (Node) does; else autocannon. Both report
 // every response's latency; the one used is printed with the load average.
+//
+// The three pages answer through the read cache (src/http/read-cache.ts): an answer is reused
+// while the database's snapshot is unchanged, which holds through a run with no writes. Each case
+// prints the share of answers reused; --no-read-cache measures the server computing every answer.
+// The aging report is timed as computed (a second server with the read cache off) and, with the
+// cache, asked again at the same snapshot.
 
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +40,7 @@ import { loadConfig } from '../src/config.ts';
 import type { Actor } from '../src/db/audit.ts';
 import { openDb, type Db } from '../src/db/connection.ts';
 import { loadMigrations, migrate } from '../src/db/migrate.ts';
+import { ReadCache } from '../src/http/read-cache.ts';
 import { buildServer } from '../src/http/server.ts';
 import { ensureSummaryDate } from '../src/reports/customer-summary-date.ts';
 import { analyze, DEFAULT_TODAY, GENERATOR_VERSION, generateLedger, sizes } from './generate.ts';
@@ -50,6 +57,8 @@ interface Args {
   scale: number; connections: number; seconds: number; serve: boolean; schema: string | undefined;
   /** The load generator: wrk (C, Debian's package) when installed, else autocannon (Node). */
   client: 'wrk' | 'autocannon';
+  /** --no-read-cache: the server computes every answer (ARC_READ_CACHE_MB=0). */
+  readCache: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -65,7 +74,8 @@ function parseArgs(argv: string[]): Args {
   if (asked !== undefined && asked !== 'wrk' && asked !== 'autocannon') throw new Error('--client');
   const client = asked ?? (existsSync(WRK) ? 'wrk' : 'autocannon');
   return { scale: value('--scale', 1), connections: value('--connections', 100),
-    seconds: value('--seconds', 10), serve: argv.includes('--serve'), schema, client };
+    seconds: value('--seconds', 10), serve: argv.includes('--serve'), schema, client,
+    readCache: !argv.includes('--no-read-cache') };
 }
 
 const dbUrl = (): string => process.env.DATABASE_URL ?? URL_DEFAULT;
@@ -151,31 +161,55 @@ async function managerToken(db: Db): Promise<string> {
 /** Child mode: the server on the bench schema, on a free port it prints as "port N". */
 async function serve(): Promise<void> {
   const db = await openDb({ url: serverDbUrl(), schema: SCHEMA, poolMax: 20 });
-  const app = await buildServer({ db, config: loadConfig({}), clock: { now: () => new Date(NOW) } });
+  const config = loadConfig(process.env);
+  const reads = new ReadCache(db, config.readCacheBytes);
+  const app = await buildServer({ db, config, reads, clock: { now: () => new Date(NOW) } });
+  // The parent asks how many answers the read cache reused.
+  process.on('SIGUSR2', () => {
+    const r = reads.stats();
+    log(`reads ${r.hits} ${r.misses}`);
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   log(`port ${typeof address === 'object' && address ? address.port : 0}`);
   process.on('SIGTERM', () => void app.close().then(() => db.close()).then(() => process.exit(0)));
 }
 
-async function startChild(): Promise<{ base: string; pid: number; stop(): void }> {
+async function startChild(readCache: boolean): Promise<{
+  base: string; pid: number; stop(): void; reads(): Promise<{ hits: number; misses: number }>;
+}> {
   // ARC_BENCH_PROFILE=DIR: the server writes a CPU profile there when it stops.
   const profile = process.env.ARC_BENCH_PROFILE;
   const child = spawn(process.execPath, [
     ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
     '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', '--schema', SCHEMA,
-  ], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  ], { stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...(readCache ? {} : { ARC_READ_CACHE_MB: '0' }) } });
+  let out = '';
+  let waiting: ((line: string) => void) | undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
       const m = /port (\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
+      const r = /reads \d+ \d+\n/.exec(out);
+      if (r && waiting) {
+        out = out.slice(r.index + r[0].length);
+        waiting(r[0]);
+      }
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
   return { base: `http://127.0.0.1:${port}`, pid: child.pid!,
-    stop: () => void child.kill('SIGTERM') };
+    stop: () => void child.kill('SIGTERM'),
+    reads: async () => {
+      const line = await new Promise<string>((resolve) => {
+        waiting = resolve;
+        child.kill('SIGUSR2');
+      });
+      const [hits, misses] = line.trim().split(' ').slice(1).map(Number);
+      return { hits: hits!, misses: misses! };
+    } };
 }
 
 interface Instance { on(event: 'response', fn: (c: unknown, status: number, bytes: number,
@@ -199,6 +233,8 @@ interface Figures {
   label: string; n: number; p50: number; p95: number; p99: number; bad: number;
   /** CPU ms per request: the server process's and its database backends'. */
   nodeCpu?: number; pgCpu?: number;
+  /** Share of answers the read cache reused. */
+  reused?: number;
 }
 
 const WRK = '/usr/bin/wrk';
@@ -298,17 +334,22 @@ async function main(): Promise<void> {
   await db.close();
   log(`${stats.rows[0]!.customers} customers, ${stats.rows[0]!.open} open items; ` +
     `${a.connections} connections, ${a.seconds} s per case, load generator ${a.client}; ` +
-    `load average ${loadAverage()}`);
-  const server = await startChild();
+    `load average ${loadAverage()}; read cache ${a.readCache ? 'on' : 'off (--no-read-cache)'}`);
+  const server = await startChild(a.readCache);
   const admin = await openDb({ url: dbUrl(), poolMax: 1 });
   const measured = async (label: string, paths: string[]): Promise<Figures> => {
     const run = a.client === 'wrk' ? loadWithWrk : load;
     // Unmeasured: compiles the route's code paths and fills the pool first.
     await run(server.base, token, label, paths, { ...a, connections: 20, seconds: 2 });
     const before = await serverCpu(admin, server.pid);
+    const readsBefore = await server.reads();
     const f = await run(server.base, token, label, paths, a);
     const after = await serverCpu(admin, server.pid);
-    return { ...f, nodeCpu: (after.node - before.node) / f.n, pgCpu: (after.pg - before.pg) / f.n };
+    const readsAfter = await server.reads();
+    const hits = readsAfter.hits - readsBefore.hits;
+    const asked = hits + readsAfter.misses - readsBefore.misses;
+    return { ...f, nodeCpu: (after.node - before.node) / f.n, pgCpu: (after.pg - before.pg) / f.n,
+      reused: asked === 0 ? 0 : hits / asked };
   };
   try {
     const ids = sample.rows.map((r) => r.id);
@@ -328,14 +369,29 @@ async function main(): Promise<void> {
         `p95 ${c.p95.toFixed(1)} ms  p99 ${c.p99.toFixed(1)} ms  errors ${c.bad}  ` +
         `${ok ? 'ok' : 'MISSED'} (p95 < 50 ms)`);
       log(`${''.padEnd(50)}CPU per request: server ${c.nodeCpu?.toFixed(2)} ms, ` +
-        `PostgreSQL ${c.pgCpu?.toFixed(2)} ms`);
+        `PostgreSQL ${c.pgCpu?.toFixed(2)} ms; read cache reused ` +
+        `${((c.reused ?? 0) * 100).toFixed(1)}% of answers`);
     }
-    const aging = await agingTimes(server.base, token, 5);
+    // The aging as computed (a server with the read cache off), then, on the measured server,
+    // the same report asked again at the same snapshot (sent from its read cache).
+    const computing = a.readCache ? await startChild(false) : server;
+    let aging: number[];
+    try {
+      aging = await agingTimes(computing.base, token, 5);
+    } finally {
+      if (computing !== server) computing.stop();
+    }
     const agingOk = (aging.at(-1) ?? Infinity) < 1000;
     failed ||= !agingOk;
-    log(`${'aging by customer (JSON), one at a time'.padEnd(42)} ${String(aging.length)
+    log(`${'aging by customer (JSON), computed'.padEnd(42)} ${String(aging.length)
       .padStart(7)} req  median ${percentile(aging, 50).toFixed(0)} ms  max ` +
       `${(aging.at(-1) ?? NaN).toFixed(0)} ms  ${agingOk ? 'ok' : 'MISSED'} (< 1 s)`);
+    if (a.readCache) {
+      const again = await agingTimes(server.base, token, 5);
+      log(`${'aging by customer (JSON), same snapshot'.padEnd(42)} ${String(again.length)
+        .padStart(7)} req  median ${percentile(again, 50).toFixed(0)} ms  max ` +
+        `${(again.at(-1) ?? NaN).toFixed(0)} ms  (read cache)`);
+    }
     process.exitCode = failed ? 1 : 0;
   } finally {
     server.stop();

@@ -150,6 +150,50 @@ describe('the customer list, the account header and its items through the read c
   });
 });
 
+describe('the aging report through the read cache', () => {
+  const AGING = '/api/v1/aging?by=customer';
+
+  it('shows a write made outside this server at the next request, in JSON and CSV', async () => {
+    const total = async () => (await manager.request('GET', AGING)).json().totals.total as string;
+    const csv = async () => (await manager.request('GET', `${AGING}&format=csv`)).body;
+    const [before, beforeCsv] = [await total(), await csv()];
+    expect(await total()).toBe(before);
+    const posted = await postDocument(s.db, setup, { type: 'invoice', customerId: acme,
+      number: `AGE-${Date.now()}`, documentDate: '2026-06-29', amountCents: cents(12_345) });
+    expect(posted.ok).toBe(true);
+    expect(Number(await total())).toBeCloseTo(Number(before) + 123.45, 2);
+    const afterCsv = await csv();
+    expect(afterCsv).not.toBe(beforeCsv);
+    expect(afterCsv).toContain('A100');
+  });
+
+  it('reuses the answer at the same snapshot: the same bytes, counted as reused', async () => {
+    let reused = false;
+    for (let attempt = 0; attempt < 200 && !reused; attempt++) {
+      const before = s.reads.stats().hits;
+      const one = await manager.request('GET', `${AGING}&format=xlsx`);
+      const two = await manager.request('GET', `${AGING}&format=xlsx`);
+      expect(one.statusCode).toBe(200);
+      expect(one.headers['content-disposition']).toBe(
+        'attachment; filename="aging-2026-06-30-customer.xlsx"');
+      reused = s.reads.stats().hits > before && two.rawPayload.equals(one.rawPayload);
+    }
+    expect(reused).toBe(true);
+  });
+
+  it("keeps a sales rep's report apart from the manager's", async () => {
+    const keys = async (b: Browser) => ((await b.request('GET', AGING)).json().rows as
+      Array<{ key: string }>).map((r) => r.key);
+    expect(await keys(manager)).toEqual(['A100']);
+    expect(await keys(rep)).toEqual(['A100']);
+    await manager.request('POST', '/api/v1/items', { customerId: (await manager.request('GET',
+      '/api/v1/customers?q=B200')).json().items[0].id, type: 'invoice', number: 'B-1',
+      date: '2026-06-01', amount: '10.00' });
+    expect(await keys(manager)).toEqual(['A100', 'B200']);
+    expect(await keys(rep)).toEqual(['A100']);
+  });
+});
+
 describe('ReadCache', () => {
   it('keeps at most its bytes, dropping the least recently used', async () => {
     const cache = new ReadCache(s.db, 64 * 1024);

@@ -44,11 +44,16 @@ export class ReadCache {
    * else `compute()`'s, kept for the next caller. `compute` answers undefined for "no such
    * thing" (nothing is kept; the caller answers it).
    */
-  async json(key: string, compute: () => Promise<unknown>): Promise<Buffer | undefined> {
-    if (this.maxBytes === 0) {
+  json(key: string, compute: () => Promise<unknown>): Promise<Buffer | undefined> {
+    return this.bytes(key, async () => {
       const value = await compute();
       return value === undefined ? undefined : Buffer.from(JSON.stringify(value));
-    }
+    });
+  }
+
+  /** As json(), for an answer already in bytes (a CSV or XLSX download, JSON text). */
+  async bytes(key: string, compute: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> {
+    if (this.maxBytes === 0) return compute();
     const snapshot = await this.#snapshots.current();
     const kept = this.#entries.get(key);
     if (kept && kept.snapshot === snapshot) {
@@ -59,9 +64,8 @@ export class ReadCache {
       return kept.body;
     }
     this.#misses++;
-    const value = await compute();
-    if (value === undefined) return undefined;
-    const body = Buffer.from(JSON.stringify(value));
+    const body = await compute();
+    if (body === undefined) return undefined;
     // Tagged with the snapshot read before computing: if a later reading equals it, nothing
     // committed in between, so the statements of compute() saw exactly that state.
     this.#keep(key, { snapshot, body });
