@@ -175,7 +175,7 @@ describe('remittance advices and their deposits, end to end', () => {
       expect(await openOf(s.db, doc('INV-1004'))).toBe(0);
       expect(await openOf(s.db, dep.paymentIds[1])).toBe(0);
       const again = await s.asToken(token, 'POST', url, { paymentId: dep.paymentIds[0] });
-      expect(again.statusCode).toBe(422);
+      expect(again.statusCode).toBe(409);
       expect(problemOf(again)).toMatchObject({ code: 'remittance_advice_already_linked',
         paymentId: dep.paymentIds[1] });
       const missing = await s.asToken(token, 'POST',

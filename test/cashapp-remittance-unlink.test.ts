@@ -133,7 +133,8 @@ describe('unlinking a remittance advice', () => {
       const items = (await s.asToken(token, 'GET',
         '/api/v1/cashapp/remittance-advices?unlinked=true')).json().items;
       const waiting = await s.asToken(token, 'POST', url(items[0].adviceId), { reason: 'x' });
-      expect(problemOf(waiting)).toMatchObject({ code: 'remittance_advice_not_linked' });
+      expect(problemOf(waiting)).toMatchObject({ code: 'remittance_advice_not_linked',
+        status: 409 });
       expect((await s.asToken(token, 'POST', url(items[0].adviceId), {})).statusCode).toBe(400);
       const relink = await s.asToken(token, 'POST',
         `/api/v1/cashapp/remittance-advices/${items[0].adviceId}/link`,

@@ -47,6 +47,10 @@ export const CASHAPP_ERROR_STATUS: Record<string, 404 | 409 | 422> = {
   payment_belongs_to_another_customer: 409, currency_must_match_customer: 422,
   document_not_found: 404, note_required: 422, return_not_found: 404,
   return_not_reversed: 409, payment_has_applications: 409,
+  // The advice's or the split's state refuses it: link, unlink and undo in the other order.
+  remittance_advice_already_linked: 409, remittance_advice_not_linked: 409,
+  payment_split_since_link: 409, payment_has_remittance_advice: 409,
+  split_already_reversed: 409, split_part_is_split: 409,
 };
 
 /** A sentence for people; the code stays the contract. */

@@ -28,6 +28,14 @@ describe('collections error statuses', () => {
     ['job_not_found', 404],
     ['sales_rep_not_found', 404],
     ['date_range_invalid', 422],
+    // Cash application: a state that refuses the action is a conflict.
+    ['payment_is_returned', 409],
+    ['proposal_is_stale', 409],
+    ['remittance_advice_not_linked', 409],
+    ['remittance_advice_already_linked', 409],
+    ['payment_split_since_link', 409],
+    ['split_already_reversed', 409],
+    ['bank_file_malformed', 422],
   ])('%s -> %i', (code, status) => {
     expect(statusOf(code)).toBe(status);
     expect(problemOf(code, 'x')).toMatchObject({ status, code,

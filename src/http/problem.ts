@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, RouteOptions } from '
 import { Type } from 'typebox';
 import { AUTH_ERROR_STATUS, describeAuthError, type AuthCapabilityError } from '../auth/errors.ts';
 import type { CollectionsError } from '../collections/errors.ts';
+import { CASHAPP_ERROR_STATUS } from '../cashapp/errors.ts';
 import { LEDGER_ERROR_STATUS } from '../ledger/errors.ts';
 
 // Errors as RFC 9457 problem details (application/problem+json): `type` identifies the problem,
@@ -52,11 +53,12 @@ const JOBS_AND_REPORTS_ERROR_STATUS = {
 } as const;
 
 /**
- * THE map from error codes to HTTP statuses: the ledger's, auth's, collections' and the HTTP
- * layer's. A code missing here falls back on its name: `*_not_found` 404,
+ * THE map from error codes to HTTP statuses: the ledger's, cash application's, auth's,
+ * collections' and the HTTP layer's. A code missing here falls back on its name: `*_not_found` 404,
  * `*_conflict`/`*_taken` 409, else 422.
  */
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  ...CASHAPP_ERROR_STATUS,
   ...COLLECTIONS_ERROR_STATUS,
   ...JOBS_AND_REPORTS_ERROR_STATUS,
   ...LEDGER_ERROR_STATUS,
