@@ -70,13 +70,26 @@ describe('remittance advices in the browser', () => {
     await expect.poll(() => page.getByRole('status').textContent(), WAIT)
       .toContain('1 remittance advice(s): 0 linked to their deposit, 1 waiting');
 
-    await page.getByRole('link', { name: 'Remittance advices' }).click();
+    // The queue's link to the advices says how many wait for their deposit.
+    const advicesLink = page.getByTestId('advices-link');
+    await expect.poll(() => advicesLink.textContent(), WAIT).toMatch(/\d+ waiting/);
+    await shot(page, 'queue');
+    await advicesLink.click();
     await page.getByRole('heading', { name: 'Remittance advices' }).waitFor();
     const table = page.getByTestId('advices');
-    const row = table.locator('tr', { hasText: 'E2E-TRACE-1' });
-    await row.click();
+    // By keyboard: "/" to the search, the trace number, then Enter to the deposit form.
+    await table.waitFor();
+    await page.keyboard.press('/');
+    await page.keyboard.type('E2E-TRACE-1');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    await page.getByRole('heading', { name: 'Remittance advices' }).click();
+    await page.keyboard.press('ArrowDown');
     const detail = page.getByTestId('advice-detail');
     await expect.poll(() => detail.textContent()).toContain('E2E-TRACE-1');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+      .toBe('deposit');
+    await page.getByLabel('Search advices').fill('');
     const lines = detail.getByTestId('advice-lines');
     for (const i of items) await lines.getByText(i.number).waitFor();
     await expect.poll(() => detail.getByTestId('advice-reasons').textContent())

@@ -6,7 +6,7 @@ import {
   Amount, Busy, DateText, Empty, ErrorBanner, Loading, Notice,
 } from '../components/ui.tsx';
 import { humanize } from '../format.ts';
-import { useLoad, useTitle } from '../hooks.ts';
+import { isTypingTarget, useListKeys, useLoad, useTitle } from '../hooks.ts';
 
 // Remittance advices (X12 820) in the research area: the advices that wait for their deposit
 // and those linked to one, an advice's invoice lines, linking it to the deposit it describes
@@ -168,18 +168,33 @@ function Detail({ id, onDone }: { id: number; onDone: (m: string) => void }) {
   );
 }
 
+/** Enter on an advice: to its form (the first deposit to link, or the reason to unlink). */
+function focusDetail(): void {
+  document.querySelector<HTMLElement>('[data-testid="advice-detail"] input')?.focus();
+}
+
 export function RemittanceAdvicesPage() {
   useTitle('Remittance advices');
   const [filter, setFilter] = useState<Filter>('unlinked');
   const [search, setSearch] = useState('');
   const { data, error, loading, reload } = useLoad((signal) => api.listRemittanceAdvices(
     { unlinked: filter === 'unlinked', linked: filter === 'linked' }, signal), [filter]);
-  const [selected, setSelected] = useState<number>();
   const [message, setMessage] = useState<string>();
   const words = search.trim().toLowerCase();
   const items = (data?.items ?? []).filter((a) => words === '' || [a.traceNumber, a.payerName,
     a.paymentReference, a.amount, ...a.invoices].some((x) => x?.toLowerCase().includes(words)));
-  const current = items.find((a) => a.adviceId === selected) ?? items[0];
+  // ↑↓ (or j k) move through the advices; "/" goes to the search.
+  const [selected, setSelected] = useListKeys(items.length, focusDetail);
+  const current = items[selected];
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== '/' || isTypingTarget(e.target) || e.ctrlKey || e.metaKey) return;
+      e.preventDefault();
+      document.querySelector<HTMLInputElement>('input[aria-label="Search advices"]')?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   useEffect(() => setMessage(undefined), [filter]);
   const done = useCallback((m: string) => { setMessage(m); reload(); }, [reload]);
   return (
@@ -187,7 +202,8 @@ export function RemittanceAdvicesPage() {
       <Busy active={loading} />
       <div className="page-head">
         <h1>Remittance advices</h1>
-        <span className="muted">X12 820 advices and the deposits they describe</span>
+        <span className="muted">X12 820 advices and the deposits they describe · ↑↓ select,
+          Enter the deposit form, / search</span>
         <div className="spacer" />
         <Link to="/research">← Research queue</Link>
       </div>
@@ -208,7 +224,7 @@ export function RemittanceAdvicesPage() {
         : null}
       {current ? <Detail key={current.adviceId} id={current.adviceId} onDone={done} /> : null}
       {items.length > 0 ? <AdviceTable items={items} current={current}
-        onSelect={setSelected} /> : null}
+        onSelect={(id) => setSelected(items.findIndex((a) => a.adviceId === id))} /> : null}
     </div>
   );
 }

@@ -272,8 +272,17 @@ function Detail({ item, onDone }: { item: QueueItem; onDone: (m: string) => void
 
 export function ResearchPage() {
   useTitle('Research queue');
-  const { data, error, loading, reload } = useLoad(
+  const { data, error, loading, reload: reloadQueue } = useLoad(
     () => call<Queue>('GET', '/cashapp/research-queue'), []);
+  // Remittance advices waiting for their deposit: the link to their screen says how many.
+  const advices = useLoad(
+    (signal) => api.listRemittanceAdvices({ unlinked: true }, signal), []);
+  const reloadAdvices = advices.reload;
+  const reload = useCallback(() => {
+    reloadQueue();
+    reloadAdvices();
+  }, [reloadQueue, reloadAdvices]);
+  const waitingAdvices = advices.data?.items.length ?? 0;
   const [selected, setSelected] = useState(0);
   const [message, setMessage] = useState<string>();
   const [focusId, setFocusId] = useState<number>();
@@ -320,7 +329,9 @@ export function ResearchPage() {
         <h1>Research queue</h1>
         <span className="muted">Unapplied and low-confidence payments · ↑↓ select, a accept</span>
         <div className="spacer" />
-        <Link to="/research/advices">Remittance advices</Link>
+        <Link to="/research/advices" data-testid="advices-link">Remittance advices
+          {waitingAdvices > 0 ? <> · <span className="badge badge-warn">
+            {formatCount(waitingAdvices)} waiting</span></> : null}</Link>
         <Upload onDone={done} />
       </div>
       <ErrorBanner error={error} onRetry={reload} />
