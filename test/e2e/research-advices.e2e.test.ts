@@ -87,7 +87,7 @@ describe('remittance advices in the browser', () => {
     const detail = page.getByTestId('advice-detail');
     await expect.poll(() => detail.textContent()).toContain('E2E-TRACE-1');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name')))
+    await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("name")'))
       .toBe('deposit');
     await page.getByLabel('Search advices').fill('');
     const lines = detail.getByTestId('advice-lines');
