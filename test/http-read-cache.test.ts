@@ -161,7 +161,9 @@ describe('the aging report through the read cache', () => {
     const posted = await postDocument(s.db, setup, { type: 'invoice', customerId: acme,
       number: `AGE-${Date.now()}`, documentDate: '2026-06-29', amountCents: cents(12_345) });
     expect(posted.ok).toBe(true);
-    expect(Number(await total())).toBeCloseTo(Number(before) + 123.45, 2);
+    const computed = await manager.request('GET', AGING);
+    expect(computed.headers['server-timing']).toMatch(/^report;dur=[\d.]+, write;dur=[\d.]+$/);
+    expect(Number(computed.json().totals.total)).toBeCloseTo(Number(before) + 123.45, 2);
     const afterCsv = await csv();
     expect(afterCsv).not.toBe(beforeCsv);
     expect(afterCsv).toContain('A100');
@@ -177,6 +179,7 @@ describe('the aging report through the read cache', () => {
       expect(one.headers['content-disposition']).toBe(
         'attachment; filename="aging-2026-06-30-customer.xlsx"');
       reused = s.reads.stats().hits > before && two.rawPayload.equals(one.rawPayload);
+      if (reused) expect(two.headers['server-timing']).toMatch(/^cache;dur=[\d.]+$/);
     }
     expect(reused).toBe(true);
   });
