@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptsGzip } from '../src/http/read-cache.ts';
 import { testServer, type Browser, type TestServer } from './support/http.ts';
 
 // Answers over 2 KB go out gzipped to clients that accept it; the idempotency replay keeps the
@@ -65,5 +66,35 @@ describe('compressed answers', () => {
     expect(again.statusCode).toBe(first.statusCode);
     expect(again.headers['content-encoding']).toBeUndefined();
     expect(again.json()).toEqual(firstJson);
+  });
+
+  it('sends a kept answer gzipped, the same form on a repeat, and CSV too', async () => {
+    const url = '/api/v1/aging?by=customer&detail=true';
+    const plain = await manager.request('GET', url);
+    expect(plain.headers.vary).toContain('accept-encoding');
+    for (let i = 0; i < 2; i++) {
+      const zipped = await manager.request('GET', url, undefined,
+        { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(plain.json());
+    }
+    const csv = await manager.request('GET', `${url}&format=csv`, undefined,
+      { 'accept-encoding': 'gzip' });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(gunzipSync(csv.rawPayload).toString()).toContain('A100');
+    const refused = await manager.request('GET', url, undefined,
+      { 'accept-encoding': 'gzip;q=0, identity' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.json()).toEqual(plain.json());
+  });
+
+  it('reads Accept-Encoding as HTTP does', () => {
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('br;q=1.0, GZIP;q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('identity')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip(['deflate', 'gzip'])).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { gzipSync } from 'node:zlib';
 import type { Queryable } from '../db/connection.ts';
 import { Snapshots } from '../db/snapshot.ts';
 
@@ -108,7 +109,39 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
 }
 
-/** Sends a JSON body the cache answered. */
-export function sendJson(reply: FastifyReply, body: Buffer): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(body);
+/** Bodies under this go out as they are (as @fastify/compress's threshold in server.ts). */
+const GZIP_FROM_BYTES = 2048;
+/** The gzipped form of a body the cache answered, made once per kept body (same Buffer). */
+const gzipped = new WeakMap<Buffer, Buffer>();
+
+/**
+ * Sends a body the cache answered, gzipped once for every client that accepts it: a kept answer
+ * is the same Buffer on every hit, so its compressed form is kept beside it (until the answer
+ * is dropped) instead of streaming it through zlib again for each request.
+ */
+export function sendKept(
+  request: FastifyRequest, reply: FastifyReply, body: Buffer,
+  type = 'application/json; charset=utf-8',
+): FastifyReply {
+  reply.type(type).header('vary', 'accept-encoding');
+  if (body.length < GZIP_FROM_BYTES || !acceptsGzip(request.headers['accept-encoding'])) {
+    return reply.send(body);
+  }
+  let zipped = gzipped.get(body);
+  if (!zipped) {
+    zipped = gzipSync(body, { level: 1 });
+    gzipped.set(body, zipped);
+  }
+  return reply.header('content-encoding', 'gzip').send(zipped);
+}
+
+/** Whether an Accept-Encoding header admits gzip (not refused with q=0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : header ?? '';
+  return text.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (name !== 'gzip' && name !== '*') return false;
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find((m) => m);
+    return !q || Number(q[1]) > 0;
+  });
 }

@@ -10,7 +10,7 @@ import { assert } from '../../domain/result.ts';
 import { viewerOf } from '../auth-plugin.ts';
 import { AmountSchema } from '../ledger-schemas.ts';
 import { sendError } from '../problem.ts';
-import { readKey, sendJson } from '../read-cache.ts';
+import { readKey, sendKept } from '../read-cache.ts';
 import { IsoDateSchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 
@@ -105,10 +105,10 @@ export const agingRoutes: RouteModule = async (app, { deps }) => {
       assert(failed, 'an aging report without a body failed');
       return sendError(reply, failed);
     }
-    if (format === 'json') return sendJson(reply, body);
+    if (format === 'json') return sendKept(request, reply, body);
     const file = `aging-${query.asOf}-${query.by}.${format}`;
     reply.header('content-disposition', `attachment; filename="${file}"`);
-    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(body);
+    if (format === 'csv') return sendKept(request, reply, body, 'text/csv; charset=utf-8');
     return reply.type(XLSX_TYPE).send(body);
 
     async function write(report: AgingReport): Promise<Buffer> {

@@ -9,7 +9,7 @@ import { viewerOf } from '../auth-plugin.ts';
 import { visibleCustomer } from '../customer-access.ts';
 import { AmountSchema, ApplicationSchema, ItemSchema } from '../ledger-schemas.ts';
 import { sendError, sendProblem } from '../problem.ts';
-import { readKey, sendJson } from '../read-cache.ts';
+import { readKey, sendKept } from '../read-cache.ts';
 import { IdParamsSchema, IsoDateSchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { applicationJson, itemJson, money } from '../shape.ts';
@@ -51,7 +51,7 @@ export const customerAccountRoutes: RouteModule = async (app, { deps }) => {
     });
     const missing = { code: 'customer_not_found', customerId: id };
     if (!body) return sendError(reply, missing);
-    return sendJson(reply, body);
+    return sendKept(request, reply, body);
   });
 
   app.get('/customers/:id/applications', {

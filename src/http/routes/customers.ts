@@ -17,7 +17,7 @@ import {
   CustomerSummarySchema,
 } from '../ledger-schemas.ts';
 import { sendError } from '../problem.ts';
-import { readKey, sendJson } from '../read-cache.ts';
+import { readKey, sendKept } from '../read-cache.ts';
 import { IdParamsSchema, PageQuerySchema } from '../schemas.ts';
 import type { RouteModule } from '../server.ts';
 import { agingStripJson, amountOr422, customerDetailJson, customerSummaryJson } from '../shape.ts';
@@ -86,7 +86,7 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
       return { items: page.items.map(customerSummaryJson), total: page.total };
     });
     assert(body, 'the customer list always answers');
-    return sendJson(reply, body);
+    return sendKept(request, reply, body);
   });
 
   app.get('/customers/:id', {
@@ -111,7 +111,7 @@ export const customerRoutes: RouteModule = async (app, { deps }) => {
     });
     const missing = { code: 'customer_not_found', customerId: id };
     if (!body) return sendError(reply, missing);
-    return sendJson(reply, body);
+    return sendKept(request, reply, body);
   });
 
   app.post('/customers', {
