@@ -100,7 +100,7 @@ export function AgingPage() {
         {data ? (
           <span className="muted">
             as of <DateText value={data.asOf} /> · {data.currency} ·{' '}
-            {formatCount(data.rows.length)} rows
+            {formatCount(data.rows.length)} {data.rows.length === 1 ? 'row' : 'rows'}
           </span>
         ) : null}
       </div>
