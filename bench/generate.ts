@@ -60,7 +60,8 @@ export async function generateLedger(db: Db, options: GenerateOptions): Promise<
 
 /** VACUUM ANALYZE the ledger tables (so open items are read by index-only scans). */
 export async function analyze(db: Queryable): Promise<void> {
-  for (const t of ['customers', 'documents', 'applications', 'customer_summary']) {
+  for (const t of ['customers', 'documents', 'applications', 'customer_summary',
+    'customer_open_dates']) {
     await db.query(`VACUUM ANALYZE ${t}`);
   }
 }
