@@ -233,5 +233,14 @@ describe("customers' open items by date (migration 028)", () => {
     ]);
     await db.query('SELECT refresh_customer_summaries($1::bigint[])', [[echo, lateCustomer]]);
     expect(await differences()).toEqual([]);
+    // A row left over (Golf has no USD item) and one changed: the full rebuild mends both.
+    const golf = w.customers.find((c) => c.accountNumber === 'G700')!.id;
+    await db.query(`INSERT INTO customer_open_dates (customer_id, currency, credit_on,
+      credit_cents) VALUES ($1, 'USD', '{2026-01-01}', '{-1}')`, [golf]);
+    await db.query(`UPDATE customer_open_dates SET credit_cents = NULL WHERE customer_id = $1`,
+      [lateCustomer]);
+    expect(await differences()).toHaveLength(2);
+    await db.query('SELECT refresh_all_customer_open_dates()');
+    expect(await differences()).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@
 -- Kept by refresh_customer_summaries, which the documents' statement triggers, the imports'
 -- direct paths and the bulk loads already call with the customers they touched (after the
 -- summary rows, whose row locks serialize two refreshes of the same customer), and rebuilt by
--- refresh_all_customer_summaries (only rows that differ are written). `arc verify` re-derives
+-- refresh_all_customer_open_dates (only rows that differ are written). `arc verify` re-derives
 -- them from customer_open_dates_of, the one definition (src/ledger/verify.ts,
 -- 'customer_open_dates').
 
@@ -105,8 +105,10 @@ BEGIN
   WHERE customer_id = ANY (ids);
 END $$;
 
--- Every customer's rows, writing only those that differ (none when only the date moved): for
--- the bulk loads that write with triggers off and then refresh everything.
+-- Every customer's rows, writing only those that differ: for the bulk loads that write
+-- documents with triggers off and then refresh everything (beside
+-- refresh_all_customer_summaries, which the daily move of the summary date also calls: the rows
+-- do not depend on the date, and computing all of them takes 10-12 s at scale 1).
 CREATE FUNCTION refresh_all_customer_open_dates() RETURNS void LANGUAGE sql AS $$
   WITH fresh AS MATERIALIZED (SELECT * FROM customer_open_dates_of()),
   gone AS (DELETE FROM customer_open_dates o WHERE NOT EXISTS (SELECT 1 FROM fresh x
@@ -122,35 +124,5 @@ CREATE FUNCTION refresh_all_customer_open_dates() RETURNS void LANGUAGE sql AS $
     IS DISTINCT FROM (EXCLUDED.due_on, EXCLUDED.due_cents, EXCLUDED.debit_on,
       EXCLUDED.debit_cents, EXCLUDED.credit_on, EXCLUDED.credit_cents)
 $$;
-
-CREATE OR REPLACE FUNCTION refresh_all_customer_summaries(as_of date) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE cur char(3) := base_currency();
-BEGIN
-  UPDATE settings SET value = to_jsonb(as_of::text) WHERE key = 'summary_date';
-  UPDATE customer_summary s SET
-    balance_cents = coalesce(x.balance, 0),
-    past_due_cents = coalesce(x.past_due, 0),
-    unapplied_cents = coalesce(x.unapplied, 0),
-    open_items = coalesce(x.n, 0),
-    oldest_open_due_date = x.oldest,
-    aging_items = coalesce(x.aging_items, 0),
-    aging_unapplied_cents = coalesce(x.aging_unapplied, 0),
-    aging_a0 = coalesce(x.a0, 0), aging_a1 = coalesce(x.a1, 0), aging_a2 = coalesce(x.a2, 0),
-    aging_a3 = coalesce(x.a3, 0), aging_a4 = coalesce(x.a4, 0), aging_a5 = coalesce(x.a5, 0),
-    aging_a6 = coalesce(x.a6, 0)
-  FROM customer_summary s2
-  LEFT JOIN customer_summary_of(as_of, cur) x ON x.customer_id = s2.customer_id
-  WHERE s.customer_id = s2.customer_id
-    AND (s.balance_cents, s.past_due_cents, s.unapplied_cents, s.open_items,
-         s.oldest_open_due_date, s.aging_items, s.aging_unapplied_cents, s.aging_a0, s.aging_a1,
-         s.aging_a2, s.aging_a3, s.aging_a4, s.aging_a5, s.aging_a6)
-      IS DISTINCT FROM (coalesce(x.balance, 0), coalesce(x.past_due, 0),
-         coalesce(x.unapplied, 0), coalesce(x.n, 0), x.oldest, coalesce(x.aging_items, 0),
-         coalesce(x.aging_unapplied, 0), coalesce(x.a0, 0), coalesce(x.a1, 0),
-         coalesce(x.a2, 0), coalesce(x.a3, 0), coalesce(x.a4, 0), coalesce(x.a5, 0),
-         coalesce(x.a6, 0));
-  PERFORM refresh_all_customer_open_dates();
-END $$;
 
 INSERT INTO customer_open_dates SELECT * FROM customer_open_dates_of();
