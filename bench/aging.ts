@@ -7,13 +7,14 @@
 // customer as of today and as of six months back: the median of --runs runs of (a) the report
 // use case agingReport, (b) the statement it runs alone (what the use case adds on top of it; as
 // of the summary date, today, it reads the customers' summaries of migration 007), (c) the
-// statement from the items (what every other date runs), and (d) a hand-written naive single
-// statement straight from the definition, open = amount -/+ applications effective <= D over
-// every document. It prints them side by side, and FAIL (exit 1) if (a) or (c) differ from (d)
+// statement every other date runs ("items": the open items' running totals of migration 028 and
+// the applications after the date), and (d) a hand-written naive single statement straight from
+// the definition, open = amount -/+ applications effective <= D over every document. It prints
+// them side by side with the load average, and FAIL (exit 1) if (a) or (c) differ from (d)
 // anywhere.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -41,6 +42,9 @@ function parseArgs(argv: string[]): Args {
 }
 
 const log = (s: string): void => void process.stdout.write(s + '\n');
+
+/** The machine's load averages (1, 5, 15 minutes): wall times mean little without them. */
+const load = (): string => `load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
 
 async function openPostgres(scale: number, schema: string): Promise<Db> {
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -214,7 +218,7 @@ async function main(): Promise<void> {
          (SELECT count(*) FROM applications)::bigint AS apps`);
     const c = counts.rows[0]!;
     log(`\n${db.kind}, scale ${args.scale}: ${c.customers} customers, ${c.open} open debit items,` +
-      ` ${c.apps} applications; median of ${args.runs} runs`);
+      ` ${c.apps} applications; median of ${args.runs} runs; ${load()}`);
     log(`${'aging by customer'.padEnd(22)} ${'as of'.padEnd(10)}  ${'rows'.padStart(7)}` +
       `${'report'.padStart(9)}${'its SQL'.padStart(9)}${'items'.padStart(9)}` +
       `${'naive'.padStart(9)}  ${'r/naive'.padStart(6)}  ${'r/SQL'.padStart(6)}  source`);
@@ -224,6 +228,7 @@ async function main(): Promise<void> {
     ];
     let ok = true;
     for (const c of cases) ok = (await runCase(db, c, args.runs)) && ok;
+    log(`after the runs: ${load()}`);
     if (args.explain) for (const c of cases) await explain(db, c.asOf);
     if (!ok) process.exitCode = 1;
   } finally {

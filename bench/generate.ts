@@ -14,7 +14,7 @@
 // documents, reversals negate their original). It writes NO journal entries and no audit
 // records: the GL control-balance checks of `arc verify` do not hold on this data. Foreign keys
 // and triggers are skipped during the bulk insert (session_replication_role = replica); the
-// customer summaries are refreshed once at the end instead.
+// customer summaries and open dates are refreshed once at the end instead.
 
 import type { Db, Queryable } from '../src/db/connection.ts';
 
@@ -60,7 +60,8 @@ export async function generateLedger(db: Db, options: GenerateOptions): Promise<
 
 /** VACUUM ANALYZE the ledger tables (so open items are read by index-only scans). */
 export async function analyze(db: Queryable): Promise<void> {
-  for (const t of ['customers', 'documents', 'applications', 'customer_summary']) {
+  for (const t of ['customers', 'documents', 'applications', 'customer_summary',
+    'customer_open_dates']) {
     await db.query(`VACUUM ANALYZE ${t}`);
   }
 }
@@ -108,6 +109,7 @@ function steps(): [string, string][] {
       ANALYZE applications;
       ANALYZE customer_summary`],
     ['customer summaries', `SELECT refresh_all_customer_summaries(:today)`],
+    ['customer open dates', `SELECT refresh_all_customer_open_dates()`],
     ['clean up', `DROP TABLE bench_gen_invoices, bench_gen_apps, bench_gen_payments;
       DROP FUNCTION bench_u(bigint, bigint)`],
   ].flatMap(([name, sql]) => sql!.split(/;\s*\n/).map((part): [string, string] => [name!, part]));

@@ -168,6 +168,7 @@ async function resetToSeed(db: Db): Promise<number> {
         IS DISTINCT FROM (s.open_cents, s.customer_id)`);
     await tx.query("UPDATE bank_payments SET queue_state = 'review', state_changed_by = 'bench'");
     await tx.query("SELECT refresh_all_customer_summaries((SELECT summary_date()))");
+    await tx.query('SELECT refresh_all_customer_open_dates()');
   });
   await db.query('VACUUM ANALYZE');
   const r = await db.query<{ first: number }>('SELECT first FROM bench_seed LIMIT 1');

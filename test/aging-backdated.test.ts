@@ -46,6 +46,10 @@ async function seedBackDated(): Promise<LedgerWriter> {
   const cm = await b.document(f, 'credit_memo', 'F-CM1', '2026-03-05', '2026-03-05', 2_500);
   const i5 = await b.document(f, 'invoice', 'F-I5', '2026-03-01', '2026-03-31', 2_500);
   await b.apply(cm, i5, 2_500, '2026-03-20');
+  // A debit memo due before its document date (customer_open_dates leaves it to the items),
+  // partly paid later.
+  const dm = await b.document(f, 'debit_memo', 'F-DM1', '2026-02-20', '2026-02-10', 4_000);
+  await b.apply(p4, dm, 1_500, '2026-03-15');
   lateCustomer = f;
   // A payment without a customer, applied (as cash application does) before it is assigned.
   unidentified = await b.document(null, 'payment', 'U-P9', '2026-02-15', '2026-02-15', 7_000);
@@ -198,5 +202,45 @@ describe("the documents' columns copied onto applications (migration 026)", () =
       await tx.query(`UPDATE applications SET debit_due_date = debit_due_date - 1 WHERE id = $1`,
         [a.id]);
     });
+  });
+});
+
+describe("customers' open items by date (migration 028)", () => {
+  const differences = async () => (await verifyLedger(db))
+    .filter((d) => d.check === 'customer_open_dates');
+
+  it('keep running totals of the open items, without the debit due before its date', async () => {
+    const r = await db.query<{ due: string[]; dueCents: number[]; credit: string[];
+      creditCents: number[] }>(
+      `SELECT due_on::text[] AS due, due_cents::int[] AS "dueCents", credit_on::text[] AS credit,
+         credit_cents::int[] AS "creditCents"
+       FROM customer_open_dates WHERE customer_id = $1 AND currency = 'USD'`, [lateCustomer]);
+    // F600: F-I6 30.00 of 70.00 open (due 03-03); F-DM1 (due 02-10, dated 02-20) is not kept;
+    // F-P4 100.00 open less 15.00 on F-DM1, and U-P9 (assigned) 30.00 left.
+    expect(r.rows).toEqual([{ due: ['2026-03-03'], dueCents: [3_000],
+      credit: ['2026-01-20', '2026-02-15'], creditCents: [-8_500, -11_500] }]);
+    expect(await differences()).toEqual([]);
+  });
+
+  it('are re-derived by arc verify', async () => {
+    await db.query(`UPDATE customer_open_dates SET due_cents[1] = due_cents[1] + 1
+      WHERE customer_id = $1`, [lateCustomer]);
+    const echo = w.customers.find((c) => c.accountNumber === 'E500')!.id;
+    await db.query('DELETE FROM customer_open_dates WHERE customer_id = $1', [echo]);
+    expect(await differences()).toEqual([
+      { check: 'customer_open_dates', customerId: Math.min(echo, lateCustomer), currency: 'USD' },
+      { check: 'customer_open_dates', customerId: Math.max(echo, lateCustomer), currency: 'USD' },
+    ]);
+    await db.query('SELECT refresh_customer_summaries($1::bigint[])', [[echo, lateCustomer]]);
+    expect(await differences()).toEqual([]);
+    // A row left over (Golf has no USD item) and one changed: the full rebuild mends both.
+    const golf = w.customers.find((c) => c.accountNumber === 'G700')!.id;
+    await db.query(`INSERT INTO customer_open_dates (customer_id, currency, credit_on,
+      credit_cents) VALUES ($1, 'USD', '{2026-01-01}', '{-1}')`, [golf]);
+    await db.query(`UPDATE customer_open_dates SET credit_cents = NULL WHERE customer_id = $1`,
+      [lateCustomer]);
+    expect(await differences()).toHaveLength(2);
+    await db.query('SELECT refresh_all_customer_open_dates()');
+    expect(await differences()).toEqual([]);
   });
 });

@@ -88,8 +88,10 @@ function customerSums(
  * sums (see buildAgingSql): an application took `amount` off its debit's open amount and added it
  * to its credit's (negative) one, so as of $1 the debit had `amount` more open, in the bucket of
  * its date `from`, and the credit's customer `amount` more unapplied. Only items dated on or before
- * $1 in currency $2 count. Each application carries its documents' customers, dates and currency
- * (migration 026), so this is one index-only range scan of applications_aging, grouped by the two
+ * $1 in currency $2 count, so an application whose documents are both dated after $1 (most of
+ * them, for a date months back) is dropped before the grouping. Each application carries its
+ * documents' customers, dates and currency (migration 026), so this is one index-only range
+ * scan of applications_aging, grouped by the two
  * customers (mostly one and the same) and then unfolded into a row per side. A side that had no
  * customer when applied (unidentified cash, its void) keeps a NULL customer: its customer is
  * looked up, in branches of their own (applications_unassigned), so that the main scan has no
@@ -106,6 +108,7 @@ function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: n
     ${debitSums}
     FROM applications
     WHERE applied_on > $1::date AND currency = $2::char(3)
+      AND (debit_document_date <= $1::date OR credit_document_date <= $1::date)
     GROUP BY 1, 2),
   later_sides AS (
     SELECT debit_cid AS cid, ${sumColumns(bucketCount).join(', ')} FROM later
@@ -163,9 +166,10 @@ function wrongSignSql(from: 'due_date' | 'document_date', bucketCount: number): 
  * compute); dates, currency, bounds and scope ($4 sales rep, $5 collector) are parameters.
  *
  * The summary is linear in the items' open amounts, so it is computed in two parts:
- * - `current`: every item open now and dated on or before $1, as it stands now. This is one
- *   parallel index-only scan of the open-items index, grouped by customer without a sort (or,
- *   `source` 'summary', the customers' summaries: see currentFromSummaries).
+ * - `current`: every item open now and dated on or before $1, as it stands now: one row per
+ *   customer from the running totals of its open items by date (currentFromOpenDates, plus the
+ *   few items those leave out, openExtrasSql), or, `source` 'summary', the customers' summaries
+ *   (currentFromSummaries).
  * - `correction`: what the applications effective after $1 (none for an aging as of today) took
  *   off or added, application by application (laterApplicationsSql): each item's amount as of $1
  *   minus its amount now is the sum of its later applications, with no need to group them by item
@@ -186,12 +190,15 @@ export function buildAgingSql(
   const from = basis === 'due' ? 'due_date' : 'document_date';
   const sums = sumColumns(bucketCount);
   const summary = `WITH
-  ${source === 'items' ? currentFromItems(from, bucketCount) : currentFromSummaries(bucketCount)},
+  ${source === 'items' ? currentFromOpenDates(basis, bucketCount)
+    : currentFromSummaries(bucketCount)},
   ${laterApplicationsSql(from, bucketCount)},
   ${wrongSignSql(from, bucketCount)},
+  ${source === 'items' ? `${openExtrasSql(from, bucketCount)},` : ''}
   correction AS (
     SELECT cid, ${sums.map((s) => `sum(${s})::bigint AS ${s}`).join(', ')} FROM (
-      SELECT * FROM later_sides UNION ALL SELECT * FROM misplaced) t
+      SELECT * FROM later_sides UNION ALL SELECT * FROM misplaced${
+        source === 'items' ? ' UNION ALL SELECT * FROM extras' : ''}) t
     GROUP BY 1),
   combined AS (
     SELECT coalesce(a.cid, b.cid) AS cid,
@@ -248,25 +255,65 @@ export function summaryAnswers(basis: AgingBasis, thresholds: readonly number[])
     && thresholds.every((t, i) => t === SUMMARY_THRESHOLDS[i]);
 }
 
-/** `current` from the items: every item open now and dated on or before $1, as it stands now. */
-function currentFromItems(from: string, bucketCount: number): string {
+/**
+ * `current` from customer_open_dates (migration 028): per customer, the items open now and dated
+ * on or before $1, summed by bucket from the running totals of its open items by date. With
+ * upTo(side, X) = the open amount of the side's items dated (due, for side 'due') on or before X,
+ * one binary search (width_bucket) and one subscript: bucket i > 0 holds the debits whose date
+ * `by` is in ($1 - $3[i+1], $1 - $3[i]], i.e. upTo(by, $1 - $3[i]) - upTo(by, $1 - $3[i+1]);
+ * bucket 0 the debits dated on or before $1 less those in the buckets past it; unapplied the
+ * credits dated on or before $1. On the due basis that holds because the arrays keep only items
+ * due on or after their document date: one due on or before $1 - $3[1] (at least a day before
+ * $1) is dated on or before $1. The other open items are in `extras` (openExtrasSql).
+ */
+function currentFromOpenDates(basis: AgingBasis, bucketCount: number): string {
+  const by = basis === 'due' ? 'due' : 'debit';
+  const upTo = (side: string, date: string): string =>
+    `coalesce(o.${side}_cents[width_bucket(${date}, o.${side}_on)], 0)`;
+  const edge = (i: number): string => `$1::date - ($3::int[])[${i}]`;
+  const buckets = bucketColumns(bucketCount).map((a, i) => {
+    const upper = i === 0 ? upTo('debit', '$1::date') : upTo(by, edge(i));
+    const lower = i < bucketCount - 1 ? ` - ${upTo(by, edge(i + 1))}` : '';
+    return `${upper}${lower} AS ${a}`;
+  });
   return `current AS (
-    SELECT coalesce(customer_id, 0) AS cid,
-    ${customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount)}
+    SELECT o.customer_id AS cid, ${upTo('credit', '$1::date')} AS unapplied,
+      ${buckets.join(',\n      ')}
+    FROM customer_open_dates o WHERE o.currency = $2::char(3))`;
+}
+
+/**
+ * The items open now and dated on or before $1 that customer_open_dates leaves out, per customer
+ * as they stand now: unidentified cash (no customer, cid 0) and the debits due before their
+ * document date (none in an ordinary book), each through its own index.
+ */
+function openExtrasSql(from: string, bucketCount: number): string {
+  const sums = customerSums('greatest(open_cents, 0)', 'least(open_cents, 0)', from, bucketCount);
+  return `extras AS (
+    SELECT 0::bigint AS cid,
+    ${sums}
     FROM documents
-    WHERE open_cents <> 0 AND document_date <= $1::date AND currency = $2::char(3)
+    WHERE customer_id IS NULL AND open_cents <> 0 AND document_date <= $1::date
+      AND currency = $2::char(3)
+    HAVING count(*) > 0
+    UNION ALL
+    SELECT customer_id,
+    ${sums}
+    FROM documents
+    WHERE open_cents > 0 AND due_date < document_date AND customer_id IS NOT NULL
+      AND document_date <= $1::date AND currency = $2::char(3)
     GROUP BY 1)`;
 }
 
 /**
  * `current` from customer_summary (migration 007), which keeps each customer's open items dated
  * on or before the summary date, in the base currency, in the default buckets on the due basis,
- * as they stand now: the same numbers as currentFromItems when $1 is the summary date and $2 the
- * base currency. The statement checks that itself (`fresh`), in its own snapshot, so a concurrent
- * move of the summary date cannot mix two dates; when it does not hold the statement returns no
- * row and the caller computes the report from the items (an empty book also returns none, and is
- * as quickly computed). Unidentified cash (no customer) is not summarized: it is summed from its
- * items, through the open-items index.
+ * as they stand now: the same numbers as currentFromOpenDates and openExtrasSql together when $1
+ * is the summary date and $2 the base currency. The statement checks that itself (`fresh`), in
+ * its own snapshot, so a concurrent move of the summary date cannot mix two dates; when it does
+ * not hold the statement returns no row and the caller computes the report from the items (an
+ * empty book also returns none, and is as quickly computed). Unidentified cash (no customer) is
+ * not summarized: it is summed from its items, through the open-items index.
  */
 function currentFromSummaries(bucketCount: number): string {
   const kept = bucketColumns(bucketCount).map((a) => `aging_${a} AS ${a}`).join(', ');

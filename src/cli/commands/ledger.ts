@@ -416,6 +416,9 @@ function describeDifference(d: LedgerDifference): string {
       return `journal entry ${d.entryId}: nets ${d.netCents} in ${d.currency}`;
     case 'customer_summary':
       return `customer ${d.customerId}: customer_summary differs from its open items`;
+    case 'customer_open_dates':
+      return `customer ${d.customerId} (${d.currency}): customer_open_dates differs from its`
+        + ' open items';
     case 'customer_count':
       return `customer_count says ${d.storedCount} customers, there are ${d.derivedCount}`;
     case 'over_applied_dates':
