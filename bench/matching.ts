@@ -3,11 +3,13 @@
  * and end-to-end speed of matching with the database writes (proposals, automatic applications
  * through the set-based batch path, credit memos netted and deductions opened included, queue
  * states, audit) on PostgreSQL (DATABASE_URL, in its own schema bench_matching, dropped first) or
- * PGlite. `--sql-profile` adds the time per statement; `--keep` keeps the PostgreSQL schema for
- * EXPLAIN. The machine is shared: the load average is printed before and after the timed part;
- * compare figures only under the same load. `--reuse` (PostgreSQL) keeps the loaded schema
- * between runs and puts it back as loaded before each (loading a million items takes minutes):
- * the first run loads it and snapshots the open amounts (`--load-only`: and stops); later runs
+ * PGlite. `--sql-profile` adds the time (and PostgreSQL backend CPU) per statement; `--keep`
+ * keeps the PostgreSQL schema for EXPLAIN. The machine is shared: the load average is printed
+ * before and after the timed part, with the CPU time of this process and of the PostgreSQL
+ * backend (steadier than wall time); compare wall figures only under the same load. `--reuse`
+ * (PostgreSQL) keeps the loaded schema between runs and puts it back as loaded before each
+ * (loading a million items takes minutes), after applying the migrations newer than it: the
+ * first run loads it and snapshots the open amounts (`--load-only`: and stops); later runs
  * ignore the sizes but --payments (at most those loaded).
  *
  *   npx tsx bench/matching.ts [--quality-payments 20000] [--payments 2000] [--customers 2000]
@@ -18,11 +20,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { matchPayments as engine } from '../src/domain/matching/match-payment.ts';
 import { DEFAULT_MATCH_CONFIG, type MatchProposal } from '../src/domain/matching/types.ts';
-import { openDb, type Db, type Queryable } from '../src/db/connection.ts';
+import { openDb, type Db } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { matchPaymentsInTx } from '../src/cashapp/match-payments.ts';
 import type { Terms } from '../src/domain/terms.ts';
 import { generateWorld, type LabelledPayment, type Truth } from './lib/payment-scenarios.ts';
+import { StatementTimes, timedDb } from './lib/timed-db.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -195,6 +198,8 @@ async function speed(): Promise<void> {
   try {
     let first: number;
     if (seeded) {
+      // Migrations newer than the loaded schema, first (a loaded schema outlives the code).
+      await migrate(db);
       first = await resetToSeed(db);
     } else {
       await migrate(db);
@@ -204,27 +209,17 @@ async function speed(): Promise<void> {
     if (args.includes('--load-only')) return;
     const actor = { name: 'bench', kind: 'system' as const };
     let auto = 0;
-    const statements = new Map<string, number>();
-    // With --sql-profile: time spent in each statement (by its first words), the slowest first.
-    const timed = (tx: Queryable): Queryable => !args.includes('--sql-profile') ? tx : {
-      copyRows: (...a) => tx.copyRows(...a),
-      async query(sql, params) {
-        const t = performance.now();
-        try {
-          return await tx.query(sql, params);
-        } finally {
-          const k = sql.replace(/\s+/g, ' ').trim().slice(0, 70);
-          statements.set(k, (statements.get(k) ?? 0) + performance.now() - t);
-        }
-      },
-    };
+    // Time per statement (with --sql-profile, printed: the slowest first) and the CPU time of
+    // the PostgreSQL backend that ran each batch.
+    const times = new StatementTimes();
+    const timed = timedDb(db, times);
     const phases = new Map<string, number>();
     console.log(`  load average before: ${loadavg()}`);
     const start = performance.now();
     const cpu = process.cpuUsage();
     for (let i = 0; i < payments; i += chunk) {
       const ids = Array.from({ length: Math.min(chunk, payments - i) }, (_, k) => first + i + k);
-      const r = await db.transaction((tx) => matchPaymentsInTx(timed(tx), actor, ids, '2026-03-02',
+      const r = await timed.transaction((tx) => matchPaymentsInTx(tx, actor, ids, '2026-03-02',
         (phase, ms) => phases.set(phase, (phases.get(phase) ?? 0) + ms)));
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       auto += r.value.autoApplied;
@@ -234,7 +229,9 @@ async function speed(): Promise<void> {
     console.log(`  load average after: ${loadavg()}`);
     // CPU time of this process (the engine, parsing, building statements): on a shared machine a
     // steadier figure than wall time; the database's share is the rest.
-    console.log(`  node CPU ${((used.user + used.system) / 1e6).toFixed(1)} s of ` +
+    console.log(`  node CPU ${((used.user + used.system) / 1e6).toFixed(1)} s` +
+      `${times.backendCpuSeconds === undefined ? ''
+        : `, PostgreSQL backend CPU ${times.backendCpuSeconds.toFixed(1)} s`} of ` +
       `${seconds.toFixed(1)} s`);
     const apps = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM applications');
     console.log(`  matched ${payments} payments in ${seconds.toFixed(1)} s: ` +
@@ -243,8 +240,8 @@ async function speed(): Promise<void> {
     console.log(`  phases: ${[...phases].map(([p, ms]) => (/^(payments|batches) /.test(p)
       ? `(${ms} ${p})` : `${p} ${(ms / 1000).toFixed(1)} s`))
       .join(', ')}`);
-    for (const [k, ms] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
-      console.log(`  ${(ms / 1000).toFixed(2).padStart(6)} s  ${k}`);
+    if (args.includes('--sql-profile')) {
+      for (const line of times.lines(100).slice(0, 15)) console.log(`  ${line}`);
     }
   } finally {
     if (url && !args.includes('--keep') && !reuse) await db.query(`DROP SCHEMA ${schema} CASCADE`);

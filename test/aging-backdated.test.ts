@@ -134,13 +134,14 @@ describe('aging with back-dated applications and reversals', () => {
 });
 
 describe("the documents' columns copied onto applications (migration 026)", () => {
-  it('are filled from the documents, whatever the insert says', async () => {
+  it('are filled from the documents when the insert gives no currency, whatever else it says',
+    async () => {
     const inv = w.documents.find((d) => d.number === 'F-I4')!;
     const pay = w.documents.find((d) => d.number === 'F-P4')!;
     const r = await db.query<Record<string, string | number | null>>(
       `INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on, created_by,
-         currency, debit_customer_id, debit_due_date, credit_document_date)
-       VALUES ($1, $2, 1, '2026-04-30', 't', 'EUR', 999, '2000-01-01', '2000-01-01')
+         debit_customer_id, debit_due_date, credit_document_date)
+       VALUES ($1, $2, 1, '2026-04-30', 't', 999, '2000-01-01', '2000-01-01')
        RETURNING currency, debit_customer_id::int AS "debitCustomer",
          to_char(debit_document_date, 'YYYY-MM-DD') AS "debitDated",
          to_char(debit_due_date, 'YYYY-MM-DD') AS "debitDue",
@@ -154,6 +155,33 @@ describe("the documents' columns copied onto applications (migration 026)", () =
     await db.query(`INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on,
       reverses_id, created_by) SELECT credit_id, debit_id, -1, '2026-05-01', id, 't'
       FROM applications WHERE amount_cents = 1`);
+    expect((await verifyLedger(db)).filter((d) => d.check === 'application')).toEqual([]);
+  });
+
+  it('are taken as given when the writer fills them (migration 027), and checked by verify',
+    async () => {
+    // A set-based writer fills them itself: the trigger does not run. Wrong ones are found.
+    const inv = w.documents.find((d) => d.number === 'F-I6')!;
+    const pay = w.documents.find((d) => d.number === 'F-P4')!;
+    const r = await db.query<{ id: number; due: string }>(
+      `INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on, created_by,
+         currency, debit_customer_id, debit_document_date, debit_due_date, credit_customer_id,
+         credit_document_date)
+       VALUES ($1, $2, 1, '2026-04-30', 't', 'USD', $3, $4, '2000-01-01', $3, $5)
+       RETURNING id::int, to_char(debit_due_date, 'YYYY-MM-DD') AS due`,
+      [pay.id, inv.id, inv.customerId, inv.documentDate, pay.documentDate]);
+    expect(r.rows[0]!.due).toBe('2000-01-01');
+    const id = r.rows[0]!.id;
+    expect((await verifyLedger(db)).filter((d) => d.check === 'application')).toEqual([
+      { check: 'application', applicationId: id, problem: 'copy_differs' }]);
+    await db.transaction(async (tx) => {
+      await tx.query('SET LOCAL session_replication_role = replica');
+      await tx.query('UPDATE applications SET debit_due_date = $2 WHERE id = $1',
+        [id, inv.dueDate]);
+    });
+    await db.query(`INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on,
+      reverses_id, created_by) VALUES ($1, $2, -1, '2026-05-01', $3, 't')`,
+    [pay.id, inv.id, id]);
     expect((await verifyLedger(db)).filter((d) => d.check === 'application')).toEqual([]);
   });
 

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBankFile } from '../src/cashapp/import-bank-file.ts';
+import type { Cents } from '../src/domain/money.ts';
+import { applyCredit } from '../src/ledger/apply-credit.ts';
+import { reverseApplication } from '../src/ledger/reverse-application.ts';
 import { freshDb } from './support/db.ts';
 import { actor, expectSound, openOf, seedLedger, type Seeded } from './cashapp-support.ts';
+import { post, unwrap } from './ledger-fixtures.ts';
 
 // The set-based path for automatic applications (src/cashapp/apply-automatically.ts): many
 // payments applied together keep every ledger invariant, take discounts and write-offs like
@@ -86,6 +90,33 @@ describe('automatic applications, set-based', () => {
     expect((await applicationsTo(id)).n).toBe(1);
     const loser = [...a.value.matches, ...b.value.matches].find((m) => !m.autoApplied)!;
     expect(loser.queueState).toBe('review');
+    expect(await expectSound(db)).toEqual([]);
+  });
+
+  it("fills the applications' copies itself, and records an over-applied item's dates",
+    async () => {
+    // INV-1004 (Corner Store, 200.00) paid by a check on 03-18, un-applied on 03-19; the lockbox
+    // payment dated 03-18 then pays it again as of 03-18: on 03-18 it was applied twice over.
+    const id = seeded.docs.get('INV-1004')!;
+    const check = await post(db, 'payment', seeded.corner, '2024-03-18', 20000);
+    const first = unwrap(await applyCredit(db, actor, { creditId: check.id,
+      appliedOn: '2024-03-18', lines: [{ debitId: id, amountCents: 20000 as Cents }] }));
+    unwrap(await reverseApplication(db, actor, { applicationId: first.applications[0]!.id,
+      reason: 'posted to the wrong invoice', effectiveDate: '2024-03-19' }));
+    const r = await importFile('batch-4.csv', [
+      '204,1,7401,200.00,Corner Store,,,2024-03-18,INV-1004:200.00,',
+    ]);
+    expect(r.ok && r.value.autoApplied).toBe(1);
+    expect(await openOf(db, id)).toBe(0);
+    const windows = await db.query<{ from: string; to: string }>(
+      `SELECT from_on::text AS from, to_on::text AS to FROM aging_over_applied
+       WHERE document_id = $1`, [id]);
+    expect(windows.rows).toEqual([{ from: '2024-03-18', to: '2024-03-19' }]);
+    const copies = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM applications a JOIN documents d ON d.id = a.debit_id
+       WHERE a.method = 'remittance_lines' AND a.currency = d.currency
+         AND a.debit_due_date = d.due_date`);
+    expect(copies.rows[0]!.n).toBeGreaterThan(3);
     expect(await expectSound(db)).toEqual([]);
   });
 });

@@ -60,4 +60,26 @@ describe('matching a batch: customers tried first, others when a payment comes t
         .toEqual([ids.get('y1'), ids.get('y2')]);
       await expectSound(db);
     });
+
+  it('reads items whatever their numbers and terms hold, separators of the item text included',
+    async () => {
+      // Items travel as text with U+001F and U+001E between fields and items
+      // (src/cashapp/match-inputs.ts); a number holding one is read again as JSON.
+      const w = (await customer(db, { name: 'Wolfram Tools' })).id;
+      await db.query(`INSERT INTO payer_mappings (payer_account, customer_id, confirmations)
+        VALUES ('444', $1, 3)`, [w]);
+      const odd = (await post(db, 'invoice', w, '2024-02-01', 4321,
+        { number: 'INV\u001f5\u001e01' })).id;
+      const plain = (await post(db, 'invoice', w, '2024-02-01', 8642, { number: 'INV-502' })).id;
+      const pays = [await payment(4321, '444', '', null), await payment(8642, '444', '', null)];
+      const r = unwrap(await matchPayments(db, actor, pays, '2024-03-20'));
+      expect(r.outcomes.map((o) => [o.customerId, o.autoApplied])).toEqual([[w, true], [w, true]]);
+      const applied = await db.query<{ debitId: number; number: string }>(
+        `SELECT a.debit_id::int AS "debitId", d.number FROM applications a
+         JOIN documents d ON d.id = a.debit_id WHERE a.credit_id = ANY($1::bigint[])
+         ORDER BY a.credit_id`, [pays]);
+      expect(applied.rows).toEqual([{ debitId: odd, number: 'INV\u001f5\u001e01' },
+        { debitId: plain, number: 'INV-502' }]);
+      expect(await expectSound(db)).toEqual([]);
+    });
 });

@@ -80,10 +80,16 @@ async function loadFacts(
     ...[...docs.values()].flatMap((d) => d.customerId ?? [])])];
   const discounted = list.flatMap((a) => a.allocations.filter((x) => x.discountCents > 0)
     .map((x) => x.documentId));
-  const taken = await tx.query<{ debitId: number; taken: number }>(
+  // From the debits' applications to their credits, one key lookup each: as a join, a planner
+  // that counts few discount documents (fresh statistics of a young book) scanned every
+  // document for them, 0.35 s a batch on a million.
+  const taken = discounted.length === 0 ? { rows: [] } : await tx.query<{
+    debitId: number; taken: number; }>(
     `SELECT a.debit_id AS "debitId", sum(a.amount_cents)::bigint AS taken
-     FROM applications a JOIN documents c ON c.id = a.credit_id
-     WHERE a.debit_id = ANY($1::bigint[]) AND c.type = 'discount' GROUP BY a.debit_id`,
+     FROM applications a
+     WHERE a.debit_id = ANY($1::bigint[])
+       AND (SELECT c.type FROM documents c WHERE c.id = a.credit_id) = 'discount'
+     GROUP BY a.debit_id`,
     [discounted]);
   const writesOff = list.some((a) => a.allocations.some((x) => x.writeOffCents > 0));
   return {

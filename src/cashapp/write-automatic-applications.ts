@@ -54,22 +54,57 @@ interface Entry {
   lines: JournalLine[];
 }
 
+interface ApplicationRow {
+  credit: number;
+  debit: number;
+  amount: number;
+  on: string;
+  method: string;
+  confidence: number | null;
+  /**
+   * The credit is a document this batch created born applied (open 0) by this very row: a
+   * discount or write-off, a deduction's transfer. Its open amount then says nothing of this row.
+   */
+  born?: boolean;
+}
+
+/**
+ * Inserts application rows with the documents' copies (migration 026) filled here, from the
+ * documents as they are before the batch's open amounts are written: the copy trigger then does
+ * not run (migration 027). A row that could over-apply either document, as the trigger judges it
+ * (more than is open, or a negative application of the document dated after it), or that goes
+ * across currencies or to a missing document, is left to the trigger (currency NULL), which
+ * records the over-applied dates or refuses it, as for every other writer.
+ */
 async function insertApplicationRows(
-  tx: Queryable, actor: Actor,
-  rows: { credit: number; debit: number; amount: number; on: string; method: string;
-    confidence: number | null }[],
+  tx: Queryable, actor: Actor, rows: readonly ApplicationRow[],
 ): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
   const r = await tx.query<{ id: number; creditId: number; debitId: number }>(
-    `INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on, method, confidence,
-       created_by)
-     SELECT c, d, a, o, m, k, $7 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[],
-       $4::date[], $5::text[], $6::smallint[]) WITH ORDINALITY AS x(c, d, a, o, m, k, n)
-     ORDER BY n
+    `WITH x AS (
+       SELECT x.*, d.currency AS dc, c.currency AS cc, d.customer_id AS d_customer,
+         d.document_date AS d_dated, d.due_date AS d_due, c.customer_id AS c_customer,
+         c.document_date AS c_dated,
+         x.a > 0 AND (x.a > d.open_cents OR EXISTS (SELECT 1 FROM applications p
+           WHERE p.debit_id = x.d AND p.amount_cents < 0 AND p.applied_on > x.o)) AS d_over,
+         x.a > 0 AND (x.a > -c.open_cents
+             AND NOT (x.b AND c.open_cents = 0 AND c.amount_cents = -x.a)
+           OR EXISTS (SELECT 1 FROM applications p
+             WHERE p.credit_id = x.c AND p.amount_cents < 0 AND p.applied_on > x.o)) AS c_over
+       FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[], $5::text[],
+         $6::smallint[], $7::boolean[]) WITH ORDINALITY AS x(c, d, a, o, m, k, b, n)
+       LEFT JOIN documents d ON d.id = x.d
+       LEFT JOIN documents c ON c.id = x.c)
+     INSERT INTO applications (credit_id, debit_id, amount_cents, applied_on, method, confidence,
+       created_by, currency, debit_customer_id, debit_document_date, debit_due_date,
+       credit_customer_id, credit_document_date)
+     SELECT c, d, a, o, m, k, $8, CASE WHEN dc = cc AND NOT d_over AND NOT c_over THEN dc END,
+       d_customer, d_dated, d_due, c_customer, c_dated
+     FROM x ORDER BY n
      RETURNING id, credit_id AS "creditId", debit_id AS "debitId"`,
     [rows.map((x) => x.credit), rows.map((x) => x.debit), rows.map((x) => x.amount),
       rows.map((x) => x.on), rows.map((x) => x.method), rows.map((x) => x.confidence),
-      actor.name]);
+      rows.map((x) => x.born === true), actor.name]);
   return new Map(r.rows.map((x) => [`${x.creditId}:${x.debitId}`, x.id]));
 }
 
@@ -156,7 +191,7 @@ export async function writeAutomaticApplications(
   const adjustments = await insertAdjustments(tx, actor, specs);
   await insertApplicationRows(tx, actor, adjustments.map(({ doc, spec }) => ({
     credit: doc.id, debit: spec.debit.id, amount: spec.amount, on: spec.on, method: 'manual',
-    confidence: null,
+    confidence: null, born: true,
   })));
   for (const { doc, spec } of adjustments) {
     entries.push({ date: spec.on, kind: spec.kind, documentId: doc.id, applicationId: null,
@@ -246,7 +281,7 @@ async function insertDeductions(
   }));
   const apps = await insertApplicationRows(tx, actor, opened.map((o) => ({
     credit: o.transferId, debit: o.d.invoice.id, amount: o.d.amountCents, on: o.d.date,
-    method: 'deduction', confidence: null,
+    method: 'deduction', confidence: null, born: true,
   })));
   await tx.query(
     `INSERT INTO deduction_items (document_id, payment_id, invoice_id, reason_code,

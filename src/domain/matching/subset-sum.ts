@@ -37,9 +37,12 @@ export function findSubsets(
     .sort((a, b) => b.v - a.v || a.i - b.i);
   const sorted = order.map((e) => e.v);
   const n = sorted.length;
-  // suffix[i]: sum of sorted[i..]; the most the remaining elements can add.
-  const suffix = new Array<number>(n + 1).fill(0);
-  for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + sorted[i]!;
+  // prefix[i]: sum of sorted[..i-1]. With r elements still to pick from i on, the most they can
+  // add is the r largest from i (prefix[i + r] - prefix[i]), the least the r smallest of all
+  // (the last r). A branch outside those bounds holds no solution: it is not visited, which
+  // leaves the solutions and their order as they were and spends the node budget on the rest.
+  const prefix = new Array<number>(n + 1).fill(0);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + sorted[i]!;
   const result: SubsetSearchResult = { solutions: [], complete: true, nodes: 0 };
   const chosen: number[] = [];
 
@@ -73,8 +76,11 @@ export function findSubsets(
       }
       return true;
     }
-    for (let i = firstAtMost(start, remaining); i < n; i++) {
-      if (suffix[i]! < remaining) return true;
+    const most = limits.sizeMax - chosen.length;
+    const least = Math.max(1, limits.sizeMin - chosen.length);
+    if (least > n - start || prefix[n]! - prefix[n - least]! > remaining) return true;
+    for (let i = firstAtMost(start, remaining); i <= n - least; i++) {
+      if (prefix[Math.min(n, i + most)]! - prefix[i]! < remaining) return true;
       const v = sorted[i]!;
       chosen.push(i);
       const more = v === remaining ? record() : visit(i + 1, remaining - v);
