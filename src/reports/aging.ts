@@ -7,7 +7,7 @@ import {
 import { isIsoDate, type IsoDate } from '../domain/dates.ts';
 import { cents, isCurrencyCode, type Cents } from '../domain/money.ts';
 import { assert, err, ok, type Result } from '../domain/result.ts';
-import { bucketColumns, buildAgingSql, summaryAnswers } from './aging-sql.ts';
+import { buildAgingSql, parseAmounts, summaryAnswers } from './aging-sql.ts';
 import type { CustomerScope } from './customers.ts';
 
 export { buildAgingSql, summaryAnswers, SUMMARY_THRESHOLDS } from './aging-sql.ts';
@@ -99,8 +99,7 @@ export async function agingReport(
       params)
     : { rows: [] };
   if (r.rows.length === 0) r = await db.query<SummaryRow>(sql.summary, params);
-  const columns = bucketColumns(buckets.length);
-  const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, columns));
+  const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, buckets.length));
   if (query.detail) {
     const items = await db.query<ItemRow>(sql.detail, params);
     attachItems(rows, items.rows, buckets);
@@ -138,9 +137,8 @@ async function baseCurrency(db: Queryable): Promise<string> {
 interface SummaryRow {
   key: string;
   name: string;
-  total: number;
-  unapplied: number;
-  [bucket: `a${number}`]: number;
+  /** total, unapplied, then each bucket, comma-separated (see parseAmounts). */
+  amounts: string;
 }
 
 interface ItemRow {
@@ -155,12 +153,11 @@ interface ItemRow {
   bucket: number;
 }
 
-function toAgingRow(row: SummaryRow, columns: readonly `a${number}`[]): AgingRow {
-  const amountsCents: Cents[] = new Array<Cents>(columns.length);
-  for (let i = 0; i < columns.length; i++) amountsCents[i] = cents(row[columns[i]!] ?? 0);
+function toAgingRow(row: SummaryRow, bucketCount: number): AgingRow {
+  const [totalCents, unappliedCents, ...amountsCents] = parseAmounts(row.amounts, bucketCount);
   const line: AgingRow = {
-    key: row.key, name: row.name, totalCents: cents(row.total),
-    unappliedCents: cents(row.unapplied), amountsCents,
+    key: row.key, name: row.name, totalCents: totalCents!, unappliedCents: unappliedCents!,
+    amountsCents,
   };
   if (!isConsistent(line)) {
     assert(false, `aging row ${row.key}: buckets and unapplied make the total`);
