@@ -53,7 +53,9 @@ export class ReadCache {
   }
 
   /** As json(), for an answer already in bytes (a CSV or XLSX download, JSON text). */
-  async bytes(key: string, compute: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> {
+  async bytes(
+    key: string, compute: () => Promise<Buffer | undefined>,
+  ): Promise<Buffer | undefined> {
     if (this.maxBytes === 0) return compute();
     const snapshot = await this.#snapshots.current();
     const kept = this.#entries.get(key);
@@ -109,8 +111,8 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
 }
 
-/** Bodies under this go out as they are (as @fastify/compress's threshold in server.ts). */
-const GZIP_FROM_BYTES = 2048;
+/** Answers under this go out as they are: kept ones here, all others by @fastify/compress. */
+export const GZIP_FROM_BYTES = 2048;
 /** The gzipped form of a body the cache answered, made once per kept body (same Buffer). */
 const gzipped = new WeakMap<Buffer, Buffer>();
 

@@ -31,7 +31,7 @@ import { collectionsQueueRoutes } from './routes/collections-queues.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
-import { ReadCache } from './read-cache.ts';
+import { GZIP_FROM_BYTES, ReadCache } from './read-cache.ts';
 import { registerWebApp } from './web-app.ts';
 
 /** Where time comes from: the wall clock in production, a fixed or moving one in tests. */
@@ -129,7 +129,7 @@ export async function buildServer(deps: ServerDeps): Promise<ArcServer> {
   // CPU of the default. The plugin hooks each route, so it compresses after the app's own onSend
   // hooks: the idempotency record keeps the answer uncompressed for any client's replay.
   await app.register(compress, {
-    global: true, threshold: 2048, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 },
+    global: true, threshold: GZIP_FROM_BYTES, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 },
   });
   await registerOpenApi(app, VERSION);
   await app.register(async (api) => {

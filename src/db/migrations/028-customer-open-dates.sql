@@ -84,6 +84,13 @@ CREATE OR REPLACE FUNCTION refresh_customer_summaries(ids bigint[]) RETURNS void
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE d date := summary_date(); cur char(3) := base_currency();
 BEGIN
+  -- The summary rows are locked first, in customer order, by a statement of their own: the
+  -- UPDATE below then takes a new snapshot (READ COMMITTED, one per statement of a volatile
+  -- function) holding everything committed before the locks were granted. Computed in the
+  -- UPDATE's own snapshot, taken before it waited for another transaction's lock, a refresh
+  -- dropped that transaction's documents (test/summary-race.test.ts: two invoices posted at
+  -- once, balance 25.00 instead of 125.00).
+  PERFORM 1 FROM customer_summary WHERE customer_id = ANY (ids) ORDER BY customer_id FOR UPDATE;
   UPDATE customer_summary s SET
     balance_cents = coalesce(x.balance, 0),
     past_due_cents = coalesce(x.past_due, 0),
