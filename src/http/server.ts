@@ -129,7 +129,8 @@ export async function buildServer(deps: ServerDeps): Promise<ArcServer> {
   // CPU of the default. The plugin hooks each route, so it compresses after the app's own onSend
   // hooks: the idempotency record keeps the answer uncompressed for any client's replay.
   await app.register(compress, {
-    global: true, threshold: GZIP_FROM_BYTES, encodings: ['gzip', 'deflate'], zlibOptions: { level: 1 },
+    global: true, threshold: GZIP_FROM_BYTES, encodings: ['gzip', 'deflate'],
+    zlibOptions: { level: 1 },
   });
   await registerOpenApi(app, VERSION);
   await app.register(async (api) => {
