@@ -138,3 +138,96 @@ describe('the direct path of an invoices import', () => {
     expect(await ledger(direct)).toEqual(before);
   });
 });
+
+// A load at least as large as the ledger (BulkLoad, src/ledger/import-direct.ts) drops the
+// secondary indexes of documents and builds them again: a rebuilt index is a new relation (a
+// new oid), which tells whether the bulk load ran.
+describe('a bulk load of invoices', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await withCustomers();
+  });
+  afterAll(async () => {
+    await db.dispose();
+  });
+
+  async function indexes(of = db) {
+    const r = await of.query<{ name: string; definition: string; oid: number }>(
+      `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition, c.oid::bigint AS oid
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE i.indrelid = 'documents'::regclass ORDER BY c.relname`);
+    return r.rows;
+  }
+  const definitions = (xs: Awaited<ReturnType<typeof indexes>>) =>
+    xs.map(({ name, definition }) => ({ name, definition }));
+  const bulk = { bulkLoadRows: 1 };
+
+  it('rebuilds the same indexes, and the ledger is the staged path\'s', async () => {
+    const before = await indexes();
+    const secondary = before.filter((i) =>
+      !['documents_pkey', 'documents_external_id_key', 'documents_billing_number',
+        'documents_reversed_once'].includes(i.name));
+    expect(secondary.map((i) => i.name)).toContain('documents_open');
+    const path = csv('bulk.csv', manyRows);
+    const r = await importFile(db, 'invoices', path, bulk);
+    expect(r).toMatchObject({ ok: true, value: { rows: 40, created: 40 } });
+    const after = await indexes();
+    expect(definitions(after)).toEqual(definitions(before));
+    // The secondary ones were built again (new oids); the unique ones were kept.
+    for (const i of after) {
+      const old = before.find((b) => b.name === i.name)!;
+      expect([i.name, i.oid === old.oid]).toEqual([i.name, !secondary.includes(old)]);
+    }
+    expect(await verifyLedger(db)).toEqual([]);
+    const staged = await withCustomers();
+    try {
+      await importFile(staged, 'invoices', path, { direct: false });
+      expect(await ledger(db)).toEqual(await ledger(staged));
+    } finally {
+      await staged.dispose();
+    }
+  });
+
+  it('a bad file leaves the ledger and every index as they were', async () => {
+    const empty = await withCustomers();
+    const before = { ledger: await ledger(empty), indexes: await indexes(empty) };
+    // Into the empty ledger; the bad row and the repeated number come after the bulk load began
+    // (chunks of 7 rows).
+    const rows = manyRows;
+    const bad = await importFile(empty, 'invoices',
+      csv('bulk-bad.csv', [...rows, 'C100,N-9001,,2026-13-01,,3.00,,,']), bulk);
+    expect(bad).toMatchObject({ ok: false, error: { errorCount: 1, errors: [
+      { line: 42, column: 'date' }] } });
+    const repeat = await importFile(empty, 'invoices',
+      csv('bulk-repeat.csv', [...rows, 'C200,N-1003,,2026-03-03,,4.00,,,']), bulk);
+    expect(repeat).toMatchObject({ ok: false, error: { errorCount: 1, errors: [
+      { line: 42, column: 'number', reason: 'the same number as line 5' }] } });
+    expect({ ledger: await ledger(empty), indexes: await indexes(empty) }).toEqual(before);
+    await empty.dispose();
+  });
+
+  it('a file smaller than the ledger keeps the indexes', async () => {
+    const before = await indexes();
+    const r = await importFile(db, 'invoices', csv('small.csv',
+      ['C100,S-1,,2026-03-01,,1.00,,,', 'C101,S-2,,2026-03-02,,2.00,,,']), bulk);
+    expect(r).toMatchObject({ ok: true, value: { created: 2 } });
+    expect(await indexes()).toEqual(before);
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+
+  it('a file below bulkLoadRows keeps the indexes, whatever the ledger holds', async () => {
+    const fresh = await withCustomers();
+    try {
+      const ids = async () => (await fresh.query<{ oid: number }>(
+        `SELECT indexrelid::bigint AS oid FROM pg_index WHERE indrelid = 'documents'::regclass
+         ORDER BY 1`)).rows;
+      const before = await ids();
+      const r = await importFile(fresh, 'invoices', csv('below.csv', manyRows),
+        { bulkLoadRows: 1_000 });
+      expect(r).toMatchObject({ ok: true, value: { created: 40 } });
+      expect(await ids()).toEqual(before);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+});

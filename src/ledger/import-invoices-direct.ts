@@ -7,7 +7,9 @@ import { documentJournalLines, type DocumentType } from '../domain/ledger.ts';
 import { currencyExponent, type Cents } from '../domain/money.ts';
 import { assert } from '../domain/result.ts';
 import { dueDateFor, type Terms } from '../domain/terms.ts';
-import { CopyPipe, NeedsChecks, type DirectWrite } from './import-direct.ts';
+import {
+  BulkLoad, CopyPipe, NeedsChecks, type DirectFile, type DirectWrite,
+} from './import-direct.ts';
 import type { ImportContext, ImportWrite } from './import.ts';
 
 // Invoices and memos COPYed straight into documents (the direct path, see import-direct.ts):
@@ -42,7 +44,7 @@ export const invoicesDirect: DirectWrite<'invoices'> = {
 };
 
 async function write(
-  ctx: ImportContext, chunks: AsyncIterable<InvoiceRow[]>,
+  ctx: ImportContext, chunks: AsyncIterable<InvoiceRow[]>, file: DirectFile,
 ): Promise<ImportWrite> {
   const { tx } = ctx;
   const rows = new DocumentRows(ctx, await lockTerms(tx));
@@ -50,8 +52,13 @@ async function write(
   // Row triggers off: the foreign keys are checked and locked here, and the customer summaries
   // (the insert trigger's work) refreshed once below.
   await tx.query('SET LOCAL session_replication_role = replica');
+  let bulk: BulkLoad | null = null;
+  let first = true;
   try {
     for await (const chunk of chunks) {
+      // Decided at the first chunk, whose bytes tell the file's rows (see BulkLoad).
+      if (first) bulk = await BulkLoad.begin(tx, 'documents', file);
+      first = false;
       const missing = rows.unknownAccounts(chunk);
       if (missing.length > 0) {
         await pipe.done();
@@ -60,6 +67,8 @@ async function write(
       await pipe.start('documents', COLUMNS, chunk.map((r) => rows.cells(r)));
     }
     await pipe.done();
+    // Before the refresh below, which reads the documents by customer through documents_open.
+    await bulk?.finish();
   } catch (e) {
     await pipe.settle();
     if (NUMBER_INDEXES.some((c) => isUniqueViolation(e, c))) {

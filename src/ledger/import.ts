@@ -51,6 +51,8 @@ export interface ImportOptions {
   chunkRows?: number;
   /** false: always the staged path, never the direct one (see DirectWrite); for comparisons. */
   direct?: boolean;
+  /** The least rows of a file for a bulk load (see BulkLoad); default 100,000. */
+  bulkLoadRows?: number;
 }
 
 export interface ImportSummary {
