@@ -201,7 +201,8 @@ function runChild(target: 'pg' | 'pglite', dir: string, flags: Flags): Promise<B
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ['--child', target, dir,
       ...(flags.profile ? ['--profile'] : []), ...(flags.staged ? ['--staged'] : [])], {
-      execArgv: process.execArgv,
+      // As bin/arc.js runs (see there): the young generation an import needs.
+      execArgv: [...process.execArgv, '--max-semi-space-size=32'],
     });
     let figures: BenchFigures | undefined;
     child.on('message', (m) => (figures = m as BenchFigures));
