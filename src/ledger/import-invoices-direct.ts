@@ -77,8 +77,21 @@ async function write(
     throw e;
   }
   await tx.query('SET LOCAL session_replication_role = origin');
-  await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
+  if (bulk) await refreshAll(tx);
+  else await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
   return rows.written();
+}
+
+/**
+ * After a bulk load, the summaries and open dates of every customer, each in one statement over
+ * all the documents (most of them the load's): cheaper than refreshing each customer the load
+ * touched with index probes (refresh_customer_summaries: ~11 s of backend CPU at 50,000
+ * customers and a million invoices). Safe as the load's lock on documents keeps every other
+ * writer out until the import commits.
+ */
+async function refreshAll(tx: Queryable): Promise<void> {
+  await tx.query('SELECT refresh_all_customer_summaries(summary_date())');
+  await tx.query('SELECT refresh_all_customer_open_dates()');
 }
 
 /** Every terms row, locked FOR KEY SHARE as the terms_code foreign key would lock it. */
