@@ -51,7 +51,7 @@ export interface ImportOptions {
   chunkRows?: number;
   /** false: always the staged path, never the direct one (see DirectWrite); for comparisons. */
   direct?: boolean;
-  /** The least rows of a file for a bulk load (see BulkLoad); default 100,000. */
+  /** The least rows of a file for a bulk load (see BulkLoad); default 50,000. */
   bulkLoadRows?: number;
 }
 
