@@ -1,6 +1,7 @@
 import type { Actor } from '../db/audit.ts';
 import type { Db } from '../db/connection.ts';
 import { evaluatePromises } from '../collections/evaluate-promises.ts';
+import { keepAgingPeriods } from '../ledger/aging-periods.ts';
 import { smtpMailer } from '../collections/mailer.ts';
 import { describeDigestError, sendSalesRepDigests } from '../collections/sales-rep-digest.ts';
 import type { MailConfig } from '../config.ts';
@@ -35,6 +36,12 @@ export interface JobDefinition {
 }
 
 export const JOBS: readonly JobDefinition[] = [
+  {
+    name: 'aging_periods',
+    description: 'keep the month ends the aging of past dates starts from (nightly)',
+    cadence: () => 'daily',
+    run: (ctx) => keepAgingPeriods(ctx.db, ctx.asOf),
+  },
   {
     name: 'evaluate_promises',
     description: 'mark promises to pay kept, partially kept or broken (nightly)',

@@ -98,6 +98,17 @@ export async function agingReport(
     ? await db.query<SummaryRow>(buildAgingSql(query.by, 'due', buckets.length, 'summary').summary,
       params)
     : { rows: [] };
+  // As of a past date, the closest kept month end on or after it is the base (migration 031).
+  if (r.rows.length === 0) {
+    const period = await db.query<{ end: string | null }>(
+      'SELECT min(period_end)::text AS end FROM aging_periods WHERE period_end >= $1::date',
+      [query.asOf]);
+    const end = period.rows[0]?.end;
+    if (end) {
+      r = await db.query<SummaryRow>(
+        buildAgingSql(query.by, query.basis, buckets.length, 'period').summary, [...params, end]);
+    }
+  }
   if (r.rows.length === 0) r = await db.query<SummaryRow>(sql.summary, params);
   const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, buckets.length));
   if (query.detail) {
