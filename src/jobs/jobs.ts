@@ -11,7 +11,8 @@ import { dunningJob } from './dunning-job.ts';
 import type { Cadence } from './schedule.ts';
 
 // The scheduled jobs, in the order a tick runs them: promises are evaluated before dunning (a
-// broken promise no longer pauses it), and the digest comes last (it reports both).
+// broken promise no longer pauses it), and the digest comes after both (it reports both); the
+// aging periods, which may take minutes on a large book, come last.
 
 /** What a job's run gets: the database, who acts, the slot and its business date. */
 export interface JobContext {
@@ -36,12 +37,6 @@ export interface JobDefinition {
 }
 
 export const JOBS: readonly JobDefinition[] = [
-  {
-    name: 'aging_periods',
-    description: 'keep the month ends the aging of past dates starts from (nightly)',
-    cadence: () => 'daily',
-    run: (ctx) => keepAgingPeriods(ctx.db, ctx.asOf),
-  },
   {
     name: 'evaluate_promises',
     description: 'mark promises to pay kept, partially kept or broken (nightly)',
@@ -76,6 +71,12 @@ export const JOBS: readonly JobDefinition[] = [
         mailer?.close();
       }
     },
+  },
+  {
+    name: 'aging_periods',
+    description: 'keep the month ends the aging of past dates starts from (nightly)',
+    cadence: () => 'daily',
+    run: (ctx) => keepAgingPeriods(ctx.db, ctx.asOf),
   },
 ];
 

@@ -36,7 +36,7 @@ export const invoicesDirect: DirectWrite<'invoices'> = {
   bypass: {
     table: 'documents',
     foreignKeys: ['customer_id', 'terms_code', 'batch_id', 'reverses_id'],
-    replayed: ['customer_summary_documents_inserted'],
+    replayed: ['customer_summary_documents_inserted', 'aging_periods_documents_inserted'],
   },
   write,
 };
@@ -69,6 +69,11 @@ async function write(
   }
   await tx.query('SET LOCAL session_replication_role = origin');
   await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
+  const first = rows.earliest();
+  if (first) {
+    await tx.query('SELECT refresh_aging_periods($1::bigint[], $2::date)',
+      [rows.customerIds(), first]);
+  }
   return rows.written();
 }
 
@@ -98,6 +103,7 @@ class DocumentRows {
     cents: number }>();
   private readonly touched = new Set<number>();
   private created = 0;
+  private first: IsoDate | null = null;
   private last: IsoDate | null = null;
 
   constructor(private readonly ctx: ImportContext, private readonly terms: Map<string, Terms>) {}
@@ -132,6 +138,11 @@ class DocumentRows {
     return [...this.touched];
   }
 
+  /** The earliest document date written (the aging periods from it on are refreshed). */
+  earliest(): IsoDate | null {
+    return this.first;
+  }
+
   written(): ImportWrite {
     for (const t of this.totals.values()) assert(Number.isSafeInteger(t.cents), 'totals are exact');
     return {
@@ -149,6 +160,7 @@ class DocumentRows {
     this.touched.add(c.id);
     this.created += 1;
     if (this.last === null || r.date > this.last) this.last = r.date;
+    if (this.first === null || r.date < this.first) this.first = r.date;
   }
 
   private dueDate(code: string, date: IsoDate): IsoDate {

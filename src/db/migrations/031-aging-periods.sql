@@ -18,8 +18,9 @@
 -- only when something is written dated on or before M: a back-dated document, an application
 -- effective on or before M (a reversal is a new application), or a customer given to an
 -- unidentified payment. The triggers below refresh the customers such a write touches, in every
--- kept period on or after its date, in the writer's own transaction (ENABLE ALWAYS: also for the
--- bulk loads that write with session_replication_role = replica); a write touching more than
+-- kept period on or after its date, in the writer's own transaction (bulk loads that write with
+-- session_replication_role = replica call refresh_aging_periods themselves, as the invoice
+-- imports do, or build the periods after loading, as bench/generate.ts); a write touching more than
 -- PERIOD_REFRESH_LIMIT customer-periods drops those periods instead (an import of a year of
 -- history), and the aging reads the items until the daily job builds them again.
 --
@@ -199,7 +200,6 @@ END $$;
 CREATE TRIGGER aging_periods_documents_inserted AFTER INSERT ON documents
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION aging_periods_documents_inserted();
-ALTER TABLE documents ENABLE ALWAYS TRIGGER aging_periods_documents_inserted;
 
 -- An unidentified payment (or its void) given a customer moves from customer 0 to it.
 CREATE FUNCTION aging_periods_customer_assigned() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -210,7 +210,6 @@ END $$;
 CREATE TRIGGER aging_periods_customer_assigned AFTER UPDATE OF customer_id ON documents
   FOR EACH ROW WHEN (OLD.customer_id IS NULL AND NEW.customer_id IS NOT NULL)
   EXECUTE FUNCTION aging_periods_customer_assigned();
-ALTER TABLE documents ENABLE ALWAYS TRIGGER aging_periods_customer_assigned;
 
 -- An application changes its two documents' open amounts as of every date from its own on. Its
 -- copies name the customers (NULL: the document had none when applied: look it up).
@@ -233,4 +232,3 @@ END $$;
 CREATE TRIGGER aging_periods_applications_inserted AFTER INSERT ON applications
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
   EXECUTE FUNCTION aging_periods_applications_inserted();
-ALTER TABLE applications ENABLE ALWAYS TRIGGER aging_periods_applications_inserted;
