@@ -343,7 +343,9 @@ function currentFromOpenDates(table: string, basis: AgingBasis, bucketCount: num
     return `${upper}${lower} AS ${a}`;
   });
   const period = table.startsWith('period_') ? ' AND o.period_end = $6::date' : '';
-  return `current AS (
+  // Materialized: inlined, its expressions were evaluated twice per customer (in the filter of
+  // the join with the correction, and again in the report's amounts).
+  return `current AS MATERIALIZED (
     SELECT o.customer_id AS cid, ${upTo('credit', '$1::date')} AS unapplied,
       ${buckets.join(',\n      ')}
     FROM ${table} WHERE o.currency = $2::char(3)${period})`;

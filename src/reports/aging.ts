@@ -19,7 +19,9 @@ export { buildAgingSql, summaryAnswers, SUMMARY_THRESHOLDS } from './aging-sql.t
 // documents_open) plus the items touched by an application after D (applications_applied_on),
 // so "as of today" reads only the open items and a past date adds only the later applications.
 // This equals open(item, D) = amount -/+ applications effective <= D as long as open_cents is
-// what the applications say (the ledger's invariant, checked by `arc verify`).
+// what the applications say (the ledger's invariant, checked by `arc verify`). Before the last
+// kept month end (migration 031) the base is the month end on or after D instead of now, so only
+// the applications between D and it are read.
 
 export interface AgingQuery {
   asOf: IsoDate;

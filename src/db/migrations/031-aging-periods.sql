@@ -134,14 +134,26 @@ CREATE FUNCTION period_open_dates_of(p date, ids bigint[]) RETURNS TABLE (
   GROUP BY customer_id, currency
 $$;
 
--- The irregular debits of `p` for the customers `ids` (NULL: all), open as of p.
+-- The irregular debits of `p` for the customers `ids` (NULL: all), open as of p, from their
+-- amounts and applications (as period_items does for a few customers), through a partial index
+-- that holds only them: the build does not compute every item a second time for these few.
+CREATE INDEX documents_irregular ON documents (customer_id)
+  WHERE amount_cents > 0 AND due_date < document_date;
 CREATE FUNCTION period_open_irregular_of(p date, ids bigint[]) RETURNS TABLE (
   document_id bigint, customer_id bigint, currency char(3), document_date date, due_date date,
   open_cents bigint
 ) LANGUAGE sql STABLE AS $$
-  SELECT document_id, customer_id, currency, document_date, due_date, open_cents
-  FROM period_items(p, ids)
-  WHERE debit AND due_date < document_date AND open_cents <> 0
+  SELECT * FROM (
+    SELECT d.id, coalesce(d.customer_id, 0), d.currency, d.document_date, d.due_date,
+      (d.amount_cents
+        - coalesce((SELECT sum(a.amount_cents) FROM applications a
+            WHERE a.debit_id = d.id AND a.applied_on <= p), 0)
+        + coalesce((SELECT sum(a.amount_cents) FROM applications a
+            WHERE a.credit_id = d.id AND a.applied_on <= p), 0))::bigint AS open_cents
+    FROM documents d
+    WHERE d.amount_cents > 0 AND d.due_date < d.document_date AND d.document_date <= p
+      AND (ids IS NULL OR d.customer_id = ANY (ids) OR (d.customer_id IS NULL AND 0 = ANY (ids)))
+  ) x WHERE x.open_cents <> 0
 $$;
 
 -- (Re)writes the rows of period `p` for the customers `ids` (NULL: all of them).
