@@ -167,9 +167,8 @@ async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
   const dated = await db.query<{ d: string }>('SELECT summary_date()::text AS d');
   const fromSummaries = dated.rows[0]?.d === c.asOf;
   // Any other date before the last kept month end reads the period ending next (migration 031).
-  const period = (await db.query<{ end: string | null }>(
-    'SELECT min(period_end)::text AS end FROM aging_periods WHERE period_end >= $1::date',
-    [c.asOf])).rows[0]?.end ?? null;
+  const period = (await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
+    FROM aging_periods WHERE period_end >= $1::date AND ready`, [c.asOf])).rows[0]?.end ?? null;
   const source = fromSummaries ? 'summary' : period ? 'period' : 'items';
   const sql = buildAgingSql('customer', 'due', bucketCount, source).summary;
   const itemsSql = buildAgingSql('customer', 'due', bucketCount).summary;

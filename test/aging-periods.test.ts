@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketLowerBounds, DEFAULT_THRESHOLDS, type AgingGrouping } from '../src/domain/aging.ts';
 import { addDays } from '../src/domain/dates.ts';
-import { keepAgingPeriods } from '../src/ledger/aging-periods.ts';
+import { buildAgingPeriod, keepAgingPeriods } from '../src/ledger/aging-periods.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
 import { agingReport, buildAgingSql } from '../src/reports/aging.ts';
 import { parseAmounts } from '../src/reports/aging-sql.ts';
@@ -172,7 +172,7 @@ describe('the aging periods (kept month ends)', () => {
     expect((await verifyLedger(db)).filter((d) => d.check === 'aging_period')).toEqual([]);
   });
 
-  it('wait for a back-dated writer in flight when built, and hold what it wrote', async () => {
+  it('wait for a back-dated writer in flight when announced, and hold what it wrote', async () => {
     const e = w.customers.find((c) => c.accountNumber === 'E500')!.id;
     const inv = await w.document(e, 'invoice', 'E-LATE', '2026-04-02', '2026-05-02', 1_234);
     if (!onPostgres()) {
@@ -206,6 +206,52 @@ describe('the aging periods (kept month ends)', () => {
     expect(inv).toBeGreaterThan(0);
     expect(await fromPeriod({ asOf: '2026-04-15', by: 'customer', basis: 'due' }, '2026-04-30'))
       .toEqual(naive({ asOf: '2026-04-15', by: 'customer', basis: 'due' }));
+    expect((await verifyLedger(db)).filter((d) => d.check === 'aging_period')).toEqual([]);
+  });
+
+  it('note a back-dated write made while one is computed, and refresh it when finished',
+    async () => {
+    const f = w.customers.find((c) => c.accountNumber === 'F600')!.id;
+    await buildAgingPeriod(db, '2026-03-31', async () => {
+      // Computed already, not ready yet: the write is noted, the period is not used meanwhile.
+      await w.document(f, 'invoice', 'F-MID', '2026-03-05', '2026-04-04', 4_321);
+      const pending = await db.query<{ c: number }>(`SELECT customer_id::int AS c
+        FROM aging_period_pending WHERE period_end = '2026-03-31'`);
+      expect(pending.rows).toEqual([{ c: f }]);
+      expect(await fromPeriod({ asOf: '2026-03-20', by: 'customer', basis: 'due' },
+        '2026-03-31')).toEqual({});
+      const r = await agingReport(db, { asOf: '2026-03-20', by: 'customer', basis: 'due' });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      expect(r.value.rows.find((row) => row.key === 'F600')?.totalCents)
+        .toBe(naive({ asOf: '2026-03-20', by: 'customer', basis: 'due' }).F600!.totalCents);
+    });
+    if (onPostgres()) {
+      // A writer still in flight when the build finishes: the finish waits for its note.
+      await buildAgingPeriod(db, '2026-03-31', async () => {
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => { release = resolve; });
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => { wrote = resolve; });
+        const writer = db.transaction(async (tx) => {
+          const r = await tx.query<{ id: number }>(`INSERT INTO documents (customer_id, type,
+              number, document_date, due_date, amount_cents, open_cents, currency, created_by)
+            VALUES ($1, 'invoice', 'F-MID2', '2026-03-06', '2026-04-05', 777, 777, 'USD', 't')
+            RETURNING id::int`, [f]);
+          w.documents.push({ id: r.rows[0]!.id, customerId: f, type: 'invoice',
+            number: 'F-MID2', documentDate: '2026-03-06', dueDate: '2026-04-05',
+            amountCents: 777, currency: 'USD' });
+          wrote();
+          await held;
+        });
+        await written;
+        setTimeout(release, 700);
+        void writer;
+      });
+    }
+    const pending = await db.query('SELECT * FROM aging_period_pending');
+    expect(pending.rows).toEqual([]);
+    expect(await fromPeriod({ asOf: '2026-03-20', by: 'customer', basis: 'due' }, '2026-03-31'))
+      .toEqual(naive({ asOf: '2026-03-20', by: 'customer', basis: 'due' }));
     expect((await verifyLedger(db)).filter((d) => d.check === 'aging_period')).toEqual([]);
   });
 });

@@ -212,7 +212,8 @@ async function openDatesDifferences(
 }
 
 /**
- * Each kept month end of the aging (migration 031) against its definition: every customer's
+ * Each kept month end of the aging (migration 031; those being built are not read) against its
+ * definition: every customer's
  * documents with amount -/+ their applications effective on or before it (period_items for the
  * customers, not the build's shortcut through today's open amounts); skipped on a database
  * without them.
@@ -223,25 +224,27 @@ async function periodDifferences(db: Queryable, limit: number): Promise<LedgerDi
   if (!present.rows[0]?.ok) return [];
   const r = await db.query<{ periodEnd: string; customerId: number; currency: string }>(
     `WITH ids AS (SELECT array_append(array_agg(id), 0::bigint) AS ids FROM customers),
+     ready AS (SELECT period_end FROM aging_periods WHERE ready),
      kept AS (
        SELECT period_end, customer_id, currency, 'dates' AS part,
          (due_on, due_cents, debit_on, debit_cents, credit_on, credit_cents)::text AS v
-       FROM period_open_dates
+       FROM period_open_dates WHERE period_end IN (SELECT period_end FROM ready)
        UNION ALL
        SELECT period_end, customer_id, currency, 'irregular',
          string_agg(concat_ws(':', document_id, document_date, due_date, open_cents), ','
            ORDER BY document_id) AS v
-       FROM period_open_irregular GROUP BY 1, 2, 3),
+       FROM period_open_irregular WHERE period_end IN (SELECT period_end FROM ready)
+       GROUP BY 1, 2, 3),
      derived AS (
        SELECT p.period_end, x.customer_id, x.currency, 'dates' AS part,
          (x.due_on, x.due_cents, x.debit_on, x.debit_cents, x.credit_on, x.credit_cents)::text
            AS v
-       FROM aging_periods p, ids, period_open_dates_of(p.period_end, ids.ids) x
+       FROM ready p, ids, period_open_dates_of(p.period_end, ids.ids) x
        UNION ALL
        SELECT p.period_end, x.customer_id, x.currency, 'irregular',
          string_agg(concat_ws(':', x.document_id, x.document_date, x.due_date, x.open_cents),
            ',' ORDER BY x.document_id) AS v
-       FROM aging_periods p, ids, period_open_irregular_of(p.period_end, ids.ids) x
+       FROM ready p, ids, period_open_irregular_of(p.period_end, ids.ids) x
        GROUP BY 1, 2, 3)
      SELECT DISTINCT coalesce(k.period_end, d.period_end)::text AS "periodEnd",
        coalesce(k.customer_id, d.customer_id) AS "customerId",

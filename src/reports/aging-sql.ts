@@ -252,8 +252,8 @@ function fresh(source: AgingSource): string {
     return 'fresh AS (SELECT summary_date() = $1::date AND base_currency() = $2::char(3) AS ok),';
   }
   if (source === 'period') {
-    return `fresh AS (SELECT EXISTS (SELECT 1 FROM aging_periods WHERE period_end = $6::date)
-    AND $6::date >= $1::date AS ok),`;
+    return `fresh AS (SELECT $6::date >= $1::date
+      AND EXISTS (SELECT 1 FROM aging_periods WHERE period_end = $6::date AND ready) AS ok),`;
   }
   return '';
 }

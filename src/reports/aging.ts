@@ -102,9 +102,8 @@ export async function agingReport(
     : { rows: [] };
   // As of a past date, the closest kept month end on or after it is the base (migration 031).
   if (r.rows.length === 0) {
-    const period = await db.query<{ end: string | null }>(
-      'SELECT min(period_end)::text AS end FROM aging_periods WHERE period_end >= $1::date',
-      [query.asOf]);
+    const period = await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
+      FROM aging_periods WHERE period_end >= $1::date AND ready`, [query.asOf]);
     const end = period.rows[0]?.end;
     if (end) {
       r = await db.query<SummaryRow>(

@@ -25,14 +25,30 @@
 -- history), and the aging reads the items until the daily job builds them again.
 --
 -- Periods are built by the job `aging_periods` (src/ledger/aging-periods.ts): the month ends of
--- the last months before the business date. While it builds one it holds aging_periods in ACCESS
--- EXCLUSIVE mode: every writer's trigger reads aging_periods and holds its lock until it commits,
--- so the build waits for the writers in flight, sees all they wrote, and the writers after it
--- see the new period (and refresh it). `arc verify` re-derives every period ('aging_period').
+-- the last months before the business date, each in three steps, so that writers wait only for
+-- two short moments, never for the computation:
+-- 1. announce: the period is inserted not `ready`, holding aging_periods in ACCESS EXCLUSIVE mode.
+--    Every writer's trigger reads aging_periods and holds its lock until it commits, so this
+--    waits for the writers in flight (which then committed before step 2 begins), and the
+--    writers after it see the period: they note the customers they touch in
+--    aging_period_pending instead of refreshing it;
+-- 2. compute: every row, set-based, in a transaction of its own, with no lock on writers;
+-- 3. finish: holding aging_periods in ACCESS EXCLUSIVE mode again (waiting for the writers in
+--    flight, whose notes are then committed), the noted customers are refreshed and the period
+--    becomes `ready`. The aging reads only ready periods; `arc verify` re-derives them
+--    ('aging_period').
 
 CREATE TABLE aging_periods (
   period_end date PRIMARY KEY,
+  ready boolean NOT NULL DEFAULT false,
   built_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Customers written back-dated into a period while it was being built (see above).
+CREATE TABLE aging_period_pending (
+  period_end date NOT NULL REFERENCES aging_periods (period_end) ON DELETE CASCADE,
+  customer_id bigint NOT NULL,
+  PRIMARY KEY (period_end, customer_id)
 );
 
 CREATE TABLE period_open_dates (
@@ -167,31 +183,40 @@ BEGIN
   INSERT INTO period_open_irregular SELECT p, x.* FROM period_open_irregular_of(p, ids) x;
 END $$;
 
--- Builds the period ending `p` (or builds it again), for the job, which holds aging_periods in
--- ACCESS EXCLUSIVE mode (see above; it takes the lock itself, with a timeout, and tries again).
-CREATE FUNCTION build_aging_period(p date) RETURNS void LANGUAGE plpgsql AS $$
+-- Step 3 of a build (see above; the caller holds aging_periods in ACCESS EXCLUSIVE mode): refreshes
+-- the customers noted while it was computed and makes the period ready. False when the period is
+-- gone (a large back-dated write dropped it meanwhile).
+CREATE FUNCTION finish_aging_period(p date) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE ids bigint[] := ARRAY(SELECT customer_id FROM aging_period_pending WHERE period_end = p);
 BEGIN
-  DELETE FROM aging_periods WHERE period_end = p;
-  INSERT INTO aging_periods (period_end) VALUES (p);
-  PERFORM write_aging_period(p, NULL);
+  IF NOT EXISTS (SELECT 1 FROM aging_periods WHERE period_end = p) THEN RETURN false; END IF;
+  IF cardinality(ids) > 0 THEN PERFORM write_aging_period(p, ids); END IF;
+  DELETE FROM aging_period_pending WHERE period_end = p;
+  UPDATE aging_periods SET ready = true, built_at = now() WHERE period_end = p;
+  RETURN true;
 END $$;
 
--- Refreshes the customers `ids` (0: no customer) in every kept period on or after `from_on`; past
--- PERIOD_REFRESH_LIMIT (2,000) customer-periods, drops those periods instead. The periods' rows
--- are locked first, in order: two writers refreshing at once take turns (the second then computes
--- in a new snapshot that holds what the first committed).
+-- Refreshes the customers `ids` (0: no customer) in every kept period on or after `from_on`, or
+-- notes them for a period being built; past PERIOD_REFRESH_LIMIT (2,000) customer-periods, drops
+-- those periods instead. The periods' rows are locked first, in order: two writers refreshing at
+-- once take turns (the second then computes in a new snapshot that holds what the first
+-- committed).
 CREATE FUNCTION refresh_aging_periods(ids bigint[], from_on date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE p date; n int;
 BEGIN
   IF cardinality(ids) = 0 THEN RETURN; END IF;
-  SELECT count(*) INTO n FROM aging_periods WHERE period_end >= from_on;
+  INSERT INTO aging_period_pending
+  SELECT a.period_end, c.id FROM aging_periods a, unnest(ids) c (id)
+  WHERE a.period_end >= from_on AND NOT a.ready
+  ON CONFLICT DO NOTHING;
+  SELECT count(*) INTO n FROM aging_periods WHERE period_end >= from_on AND ready;
   IF n = 0 THEN RETURN; END IF;
   IF n * cardinality(ids) > 2000 THEN
-    DELETE FROM aging_periods WHERE period_end >= from_on;
+    DELETE FROM aging_periods WHERE period_end >= from_on AND ready;
     RETURN;
   END IF;
-  FOR p IN SELECT period_end FROM aging_periods WHERE period_end >= from_on
+  FOR p IN SELECT period_end FROM aging_periods WHERE period_end >= from_on AND ready
       ORDER BY period_end FOR UPDATE LOOP
     PERFORM write_aging_period(p, ids);
   END LOOP;
