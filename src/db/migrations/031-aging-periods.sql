@@ -19,10 +19,10 @@
 -- effective on or before M (a reversal is a new application), or a customer given to an
 -- unidentified payment. The triggers below refresh the customers such a write touches, in every
 -- kept period on or after its date, in the writer's own transaction (bulk loads that write with
--- session_replication_role = replica call refresh_aging_periods themselves, as the invoice
--- imports do, or build the periods after loading, as bench/generate.ts); a write touching more than
--- PERIOD_REFRESH_LIMIT customer-periods drops those periods instead (an import of a year of
--- history), and the aging reads the items until the daily job builds them again.
+-- session_replication_role = replica call refresh_aging_periods themselves, as the invoice and
+-- payment imports do, or build the periods after loading, as bench/aging.ts); a write touching
+-- more than 2,000 customer-periods drops those periods instead (an import of a year of history),
+-- and the aging reads the items until the daily job builds them again.
 --
 -- Periods are built by the job `aging_periods` (src/ledger/aging-periods.ts): the month ends of
 -- the last months before the business date, each in three steps, so that writers wait only for
@@ -197,8 +197,8 @@ BEGIN
 END $$;
 
 -- Refreshes the customers `ids` (0: no customer) in every kept period on or after `from_on`, or
--- notes them for a period being built; past PERIOD_REFRESH_LIMIT (2,000) customer-periods, drops
--- those periods instead. The periods' rows are locked first, in order: two writers refreshing at
+-- notes them for a period being built; past 2,000 customer-periods (see the measured cost in
+-- docs/ledger.md), drops those periods instead. The periods' rows are locked first, in order: two writers refreshing at
 -- once take turns (the second then computes in a new snapshot that holds what the first
 -- committed).
 CREATE FUNCTION refresh_aging_periods(ids bigint[], from_on date) RETURNS void
