@@ -198,9 +198,9 @@ END $$;
 
 -- Refreshes the customers `ids` (0: no customer) in every kept period on or after `from_on`, or
 -- notes them for a period being built; past 2,000 customer-periods (see the measured cost in
--- docs/ledger.md), drops those periods instead. The periods' rows are locked first, in order: two writers refreshing at
--- once take turns (the second then computes in a new snapshot that holds what the first
--- committed).
+-- docs/ledger.md), drops those periods instead. The periods' rows are locked first, in order:
+-- two writers refreshing at once take turns (the second then computes in a new snapshot that
+-- holds what the first committed).
 CREATE FUNCTION refresh_aging_periods(ids bigint[], from_on date) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE p date; n int;
