@@ -4,11 +4,14 @@
 // Generates the ledger of bench/generate.ts (PostgreSQL: schema bench_aging, or --schema, of
 // DATABASE_URL or postgres://postgres@127.0.0.1:5432/test, reused when it holds the same scale
 // and then migrated; PGlite: a temporary directory, removed afterwards), then times aging by
-// customer as of today and as of six months back: the median of --runs runs of (a) the report
-// use case agingReport, (b) the statement it runs alone (what the use case adds on top of it; as
-// of the summary date, today, it reads the customers' summaries of migration 007), (c) the
-// statement every other date runs ("items": the open items' running totals of migration 028 and
-// the applications after the date), and (d) a hand-written naive single statement straight from
+// customer as of today, six months back and the 1st of that month (the farthest from a kept
+// month end): the median of --runs runs of (a) the report use case agingReport, (b) the
+// statement it runs alone (what the use case adds on top of it; as of the summary date, today,
+// it reads the customers' summaries of migration 007, and before the last kept month end the
+// month end after the date, migration 031, which the bench builds as the nightly job would),
+// (c) the statement from the items open now ("items": the open items' running totals of
+// migration 028 and every application after the date), and (d) a hand-written naive single
+// statement straight from
 // the definition, open = amount -/+ applications effective <= D over every document. It prints
 // them side by side with the load average, and FAIL (exit 1) if (a) or (c) differ from (d)
 // anywhere.
@@ -20,6 +23,7 @@ import { openDb, type Db } from '../src/db/connection.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { bucketLowerBounds, DEFAULT_THRESHOLDS } from '../src/domain/aging.ts';
 import { addMonths } from '../src/domain/dates.ts';
+import { keepAgingPeriods } from '../src/ledger/aging-periods.ts';
 import { agingReport, buildAgingSql, type AgingReport } from '../src/reports/aging.ts';
 import { analyze, DEFAULT_TODAY, GENERATOR_VERSION, generateLedger } from './generate.ts';
 
@@ -68,7 +72,17 @@ async function openPostgres(scale: number, schema: string): Promise<Db> {
     }
   }
   else await fill(db, scale, `PostgreSQL schema ${schema}`);
+  await keepPeriods(db);
   return db;
+}
+
+/** The month ends the aging keeps (the nightly job's work), built where missing. */
+async function keepPeriods(db: Db): Promise<void> {
+  const kept = await keepAgingPeriods(db, DEFAULT_TODAY);
+  if (kept.built.length === 0) return;
+  log(`  aging periods built: ${kept.built.map((b) => `${b.periodEnd} ${(b.ms / 1000).toFixed(1)} s`)
+    .join(', ')}`);
+  await analyze(db);
 }
 
 async function fill(db: Db, scale: number, where: string): Promise<void> {
@@ -152,10 +166,14 @@ async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
   // statement from the items is timed and checked too, as every other date uses it.
   const dated = await db.query<{ d: string }>('SELECT summary_date()::text AS d');
   const fromSummaries = dated.rows[0]?.d === c.asOf;
-  const sql = buildAgingSql('customer', 'due', bucketCount, fromSummaries ? 'summary' : 'items')
-    .summary;
+  // Any other date before the last kept month end reads the period ending next (migration 031).
+  const period = (await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
+    FROM aging_periods WHERE period_end >= $1::date AND ready`, [c.asOf])).rows[0]?.end ?? null;
+  const source = fromSummaries ? 'summary' : period ? 'period' : 'items';
+  const sql = buildAgingSql('customer', 'due', bucketCount, source).summary;
   const itemsSql = buildAgingSql('customer', 'due', bucketCount).summary;
   const params = [c.asOf, 'USD', bucketLowerBounds(DEFAULT_THRESHOLDS), null, null];
+  const sourceParams = source === 'period' ? [...params, period] : params;
   const times = { report: [] as number[], statement: [] as number[], items: [] as number[],
     naive: [] as number[] };
   let report: AgingReport | undefined;
@@ -163,7 +181,7 @@ async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
   let items: OurLine[] = [];
   for (let i = 0; i <= runs; i++) { // run 0 warms the caches and is not counted
     const a = await timed(() => agingReport(db, query));
-    const b = await timed(() => db.query(sql, params));
+    const b = await timed(() => db.query(sql, sourceParams));
     const m = await timed(() => db.query<OurLine>(itemsSql, params));
     const n = await timed(() => db.query<Line>(NAIVE_SQL, [c.asOf, 'USD']));
     if (!a.value.ok) throw new Error(JSON.stringify(a.value.error));
@@ -187,7 +205,8 @@ async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
   const ms = (x: number): string => `${x.toFixed(0)} ms`.padStart(9);
   log(`${c.label.padEnd(22)} ${c.asOf}  ${String(ours.length).padStart(7)}` +
     `${ms(r)}${ms(s)}${ms(it)}${ms(n)}  ${(r / n).toFixed(2).padStart(6)}` +
-    `  ${(r / s).toFixed(2).padStart(6)}  ${fromSummaries ? 'summaries' : 'items    '}` +
+    `  ${(r / s).toFixed(2).padStart(6)}  ${
+      source === 'period' ? `period ${period}` : source.padEnd(17)}` +
     `  ${differ === 0 ? 'equal' : `FAIL: ${differ} rows differ`}`);
   if (differ > 0) {
     const first = ours.findIndex((l, i) => l !== theirs[i]);
@@ -215,6 +234,7 @@ async function main(): Promise<void> {
     dir = mkdtempSync(join(tmpdir(), 'arc-bench-aging-'));
     db = await openDb({ dataDir: dir });
     await fill(db, args.scale, `PGlite ${dir}`);
+    await keepPeriods(db);
   } else {
     db = await openPostgres(args.scale, args.schema);
   }
@@ -232,6 +252,9 @@ async function main(): Promise<void> {
     const cases = [
       { label: 'as of today', asOf: DEFAULT_TODAY },
       { label: 'as of 6 months back', asOf: addMonths(DEFAULT_TODAY, -6) },
+      // The farthest a date can be from the kept month end after it: a whole month of
+      // applications between them.
+      { label: 'as of a 1st, 6 back', asOf: `${addMonths(DEFAULT_TODAY, -6).slice(0, 7)}-01` },
     ];
     let ok = true;
     for (const c of cases) ok = (await runCase(db, c, args.runs)) && ok;

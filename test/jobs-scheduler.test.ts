@@ -201,7 +201,13 @@ describe('the real jobs through two schedulers', () => {
     const [ra, rb] = await bothTick(a, b);
     expect([...ra, ...rb].filter((r) => r.ran).map((r) => [r.job, r.slot, r.status])).toEqual([
       ['evaluate_promises', '2026-11-20', 'succeeded'], ['dunning', '2026-11-20', 'succeeded'],
-      ['sales_rep_digest', '2026-W47', 'succeeded']]);
+      ['sales_rep_digest', '2026-W47', 'succeeded'], ['aging_periods', '2026-11-20', 'succeeded']]);
+    const periods = await runsOf('aging_periods');
+    expect(periods[0]!.result).toMatchObject({ dropped: [] });
+    expect((periods[0]!.result as { kept: string[] }).kept.slice(0, 2))
+      .toEqual(['2026-10-31', '2026-09-30']);
+    const kept = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM aging_periods');
+    expect(kept.rows[0]!.n).toBe(13);
 
     const p = await db.query(`SELECT status FROM promises WHERE id = $1`, [promise.id]);
     expect(p.rows).toEqual([{ status: 'broken' }]);

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addDays, addMonths } from './dates.ts';
 import {
+  keptMonthEnds,
   addToAging, ageDays, bucketIndex, bucketLabels, bucketLowerBounds, DEFAULT_THRESHOLDS,
   emptyAmounts, isConsistent, isValidThresholds, parseThresholds, sumAging,
 } from './aging.ts';
@@ -91,6 +93,34 @@ describe('aging amounts', () => {
       expect(isConsistent(total)).toBe(true);
       expect(total.totalCents).toBe(items.reduce((s, i) => s + i.open, 0));
       expect(total.unappliedCents).toBe(items.reduce((s, i) => s + Math.min(i.open, 0), 0));
+    }));
+  });
+});
+
+describe('keptMonthEnds', () => {
+  it('are the month ends before the business date, newest first', () => {
+    expect(keptMonthEnds('2026-11-20', 3)).toEqual(['2026-10-31', '2026-09-30', '2026-08-31']);
+    // The month end itself has not passed yet: dated today, writes would refresh it all day.
+    expect(keptMonthEnds('2026-11-30', 1)).toEqual(['2026-10-31']);
+    expect(keptMonthEnds('2026-12-01', 1)).toEqual(['2026-11-30']);
+    expect(keptMonthEnds('2024-03-15', 2)).toEqual(['2024-02-29', '2024-01-31']);
+    expect(keptMonthEnds('2026-01-05', 2)).toEqual(['2025-12-31', '2025-11-30']);
+  });
+
+  it('keep a year and one by default, each a month end before the date (property)', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'),
+      noInvalidDate: true }), (d) => {
+      const asOf = d.toISOString().slice(0, 10);
+      const ends = keptMonthEnds(asOf);
+      expect(ends).toHaveLength(13);
+      for (const [i, end] of ends.entries()) {
+        expect(end < asOf).toBe(true);
+        expect(addDays(end, 1).endsWith('-01')).toBe(true);
+        if (i > 0) expect(end < ends[i - 1]!).toBe(true);
+      }
+      // None is missing: the newest is the last month end before the date.
+      expect(addDays(ends[0]!, 1) <= asOf && asOf < addMonths(addDays(ends[0]!, 1), 1))
+        .toBe(true);
     }));
   });
 });

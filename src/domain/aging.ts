@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate } from './dates.ts';
+import { addMonths, daysBetween, endOfMonth, type IsoDate } from './dates.ts';
 import { cents, type Cents } from './money.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -157,3 +157,21 @@ export const NO_VALUE_KEY = '(none)';
 export const UNIDENTIFIED_KEY = '(unidentified)';
 /** The single row's key when aging by "none". */
 export const ALL_KEY = 'all';
+
+/** How many month ends the aging keeps as bases for past dates (migration 031): a year and one. */
+export const AGING_PERIODS_KEPT = 13;
+
+/**
+ * The month ends the aging keeps as of business date `asOf`: the last `count` before it, newest
+ * first. A month end is kept only once it has passed, as writes dated on or before a kept month
+ * end cost a refresh of it, and today's writes are dated today.
+ * @example keptMonthEnds('2026-11-20', 2) // ['2026-10-31', '2026-09-30']
+ * @example keptMonthEnds('2026-12-01', 1) // ['2026-11-30']
+ */
+export function keptMonthEnds(asOf: IsoDate, count: number = AGING_PERIODS_KEPT): IsoDate[] {
+  const ends: IsoDate[] = [];
+  for (let back = 1; ends.length < count; back++) {
+    ends.push(endOfMonth(addMonths(`${asOf.slice(0, 7)}-01`, -back)));
+  }
+  return ends;
+}

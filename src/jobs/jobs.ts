@@ -1,6 +1,7 @@
 import type { Actor } from '../db/audit.ts';
 import type { Db } from '../db/connection.ts';
 import { evaluatePromises } from '../collections/evaluate-promises.ts';
+import { keepAgingPeriods } from '../ledger/aging-periods.ts';
 import { smtpMailer } from '../collections/mailer.ts';
 import { describeDigestError, sendSalesRepDigests } from '../collections/sales-rep-digest.ts';
 import type { MailConfig } from '../config.ts';
@@ -10,7 +11,8 @@ import { dunningJob } from './dunning-job.ts';
 import type { Cadence } from './schedule.ts';
 
 // The scheduled jobs, in the order a tick runs them: promises are evaluated before dunning (a
-// broken promise no longer pauses it), and the digest comes last (it reports both).
+// broken promise no longer pauses it), and the digest comes after both (it reports both); the
+// aging periods, which may take minutes on a large book, come last.
 
 /** What a job's run gets: the database, who acts, the slot and its business date. */
 export interface JobContext {
@@ -69,6 +71,12 @@ export const JOBS: readonly JobDefinition[] = [
         mailer?.close();
       }
     },
+  },
+  {
+    name: 'aging_periods',
+    description: 'keep the month ends the aging of past dates starts from (nightly)',
+    cadence: () => 'daily',
+    run: (ctx) => keepAgingPeriods(ctx.db, ctx.asOf),
   },
 ];
 

@@ -38,7 +38,7 @@ export const invoicesDirect: DirectWrite<'invoices'> = {
   bypass: {
     table: 'documents',
     foreignKeys: ['customer_id', 'terms_code', 'batch_id', 'reverses_id'],
-    replayed: ['customer_summary_documents_inserted'],
+    replayed: ['customer_summary_documents_inserted', 'aging_periods_documents_inserted'],
   },
   write,
 };
@@ -53,12 +53,12 @@ async function write(
   // (the insert trigger's work) refreshed once below.
   await tx.query('SET LOCAL session_replication_role = replica');
   let bulk: BulkLoad | null = null;
-  let first = true;
+  let firstChunk = true;
   try {
     for await (const chunk of chunks) {
       // Decided at the first chunk, whose bytes tell the file's rows (see BulkLoad).
-      if (first) bulk = await BulkLoad.begin(tx, 'documents', file);
-      first = false;
+      if (firstChunk) bulk = await BulkLoad.begin(tx, 'documents', file);
+      firstChunk = false;
       const missing = rows.unknownAccounts(chunk);
       if (missing.length > 0) {
         await pipe.done();
@@ -79,6 +79,11 @@ async function write(
   await tx.query('SET LOCAL session_replication_role = origin');
   if (bulk) await refreshAll(tx);
   else await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
+  const first = rows.earliest();
+  if (first) {
+    await tx.query('SELECT refresh_aging_periods($1::bigint[], $2::date)',
+      [rows.customerIds(), first]);
+  }
   return rows.written();
 }
 
@@ -120,6 +125,7 @@ class DocumentRows {
     cents: number }>();
   private readonly touched = new Set<number>();
   private created = 0;
+  private first: IsoDate | null = null;
   private last: IsoDate | null = null;
 
   constructor(private readonly ctx: ImportContext, private readonly terms: Map<string, Terms>) {}
@@ -154,6 +160,11 @@ class DocumentRows {
     return [...this.touched];
   }
 
+  /** The earliest document date written (the aging periods from it on are refreshed). */
+  earliest(): IsoDate | null {
+    return this.first;
+  }
+
   written(): ImportWrite {
     for (const t of this.totals.values()) assert(Number.isSafeInteger(t.cents), 'totals are exact');
     return {
@@ -171,6 +182,7 @@ class DocumentRows {
     this.touched.add(c.id);
     this.created += 1;
     if (this.last === null || r.date > this.last) this.last = r.date;
+    if (this.first === null || r.date < this.first) this.first = r.date;
   }
 
   private dueDate(code: string, date: IsoDate): IsoDate {

@@ -112,17 +112,19 @@ async function insertDocuments(ctx: ImportContext): Promise<void> {
 /**
  * Inserting documents from import_resolved without row triggers: the import has found every
  * referenced row (customer, terms) by joins; here they are locked as the foreign-key checks would
- * lock them, and afterwards the customer summaries (migration 005's insert trigger) are
- * refreshed once for the batch. batch_id is this batch's; reverses_id stays null.
+ * lock them, and afterwards the customer summaries (migration 005's insert trigger) and the aging
+ * periods (migration 031's) are refreshed once for the batch. batch_id is this batch's; reverses_id stays null. `dated`: the
+ * column of import_resolved that holds the documents' date.
  */
 export function documentsBulkInsert(
   ctx: ImportContext, references: readonly (readonly [string, string, string])[],
+  dated: 'document_date' | 'received_on' = 'document_date',
 ): BulkInsert {
   const { tx } = ctx;
   return {
     table: 'documents',
     foreignKeys: ['customer_id', 'terms_code', 'batch_id', 'reverses_id'],
-    replayed: ['customer_summary_documents_inserted'],
+    replayed: ['customer_summary_documents_inserted', 'aging_periods_documents_inserted'],
     async before() {
       for (const [table, key, column] of references) await lockReferenced(tx, table, key, column);
     },
@@ -130,6 +132,10 @@ export function documentsBulkInsert(
       await tx.query(`SELECT refresh_customer_summaries(ARRAY(
         SELECT DISTINCT customer_id FROM import_resolved
         WHERE existing_id IS NULL AND customer_id IS NOT NULL))`);
+      await tx.query(`SELECT refresh_aging_periods(ARRAY(
+          SELECT DISTINCT coalesce(customer_id, 0) FROM import_resolved
+          WHERE existing_id IS NULL),
+        (SELECT min(${dated}) FROM import_resolved WHERE existing_id IS NULL))`);
     },
   };
 }

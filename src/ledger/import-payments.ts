@@ -66,7 +66,7 @@ async function write(ctx: ImportContext): Promise<ImportWrite> {
       r.received_on, r.received_on, -r.amount_cents, -r.amount_cents, r.currency, r.method,
       r.payer_name, r.memo, r.external_id, $1, $2
     FROM import_resolved r WHERE r.existing_id IS NULL ORDER BY r.line`,
-  [ctx.batchId, ctx.actor.name], documentsBulkInsert(ctx, [['customers', 'id', 'customer_id']]));
+  [ctx.batchId, ctx.actor.name], documentsBulkInsert(ctx, [['customers', 'id', 'customer_id']], 'received_on'));
   const r = await tx.query<{ currency: string; created: boolean; n: number; total: number;
     last: IsoDate }>(
     `SELECT currency, existing_id IS NULL AS created, count(*)::bigint AS n,

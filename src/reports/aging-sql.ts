@@ -98,7 +98,11 @@ function customerSums(
  * looked up, in branches of their own (applications_unassigned), so that the main scan has no
  * per-row sub-query.
  */
-function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: number): string {
+function laterApplicationsSql(
+  from: 'due_date' | 'document_date', bucketCount: number, toPeriod: boolean,
+): string {
+  // From a period's base (source 'period'), only those effective on or before its end $6.
+  const until = (column: string): string => (toPeriod ? ` AND ${column} <= $6::date` : '');
   const debitSums = customerSums('amount_cents', '0', `debit_${from}`, bucketCount,
     'debit_document_date <= $1::date');
   const zeros = bucketColumns(bucketCount).map((a) => `0 AS ${a}`).join(', ');
@@ -108,7 +112,7 @@ function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: n
         AS credited,
     ${debitSums}
     FROM applications
-    WHERE applied_on > $1::date AND currency = $2::char(3)
+    WHERE applied_on > $1::date${until('applied_on')} AND currency = $2::char(3)
       AND (debit_document_date <= $1::date OR credit_document_date <= $1::date)
     GROUP BY 1, 2),
   later_sides AS (
@@ -122,12 +126,13 @@ function laterApplicationsSql(from: 'due_date' | 'document_date', bucketCount: n
     ${customerSums('a.amount_cents', '0', `a.debit_${from}`, bucketCount,
     'a.debit_document_date <= $1::date')}
     FROM applications a JOIN documents d ON d.id = a.debit_id
-    WHERE a.debit_customer_id IS NULL AND a.applied_on > $1::date AND a.currency = $2::char(3)
+    WHERE a.debit_customer_id IS NULL AND a.applied_on > $1::date${until('a.applied_on')}
+      AND a.currency = $2::char(3)
     GROUP BY 1
     UNION ALL
     SELECT coalesce(d.customer_id, 0), -sum(a.amount_cents)::bigint, ${zeros}
     FROM applications a JOIN documents d ON d.id = a.credit_id
-    WHERE a.credit_customer_id IS NULL AND a.applied_on > $1::date
+    WHERE a.credit_customer_id IS NULL AND a.applied_on > $1::date${until('a.applied_on')}
       AND a.currency = $2::char(3) AND a.credit_document_date <= $1::date
     GROUP BY 1)`;
 }
@@ -167,39 +172,51 @@ function wrongSignSql(from: 'due_date' | 'document_date', bucketCount: number): 
  * compute); dates, currency, bounds and scope ($4 sales rep, $5 collector) are parameters.
  *
  * The summary is linear in the items' open amounts, so it is computed in two parts:
- * - `current`: every item open now and dated on or before $1, as it stands now: one row per
+ * - `current`: every item dated on or before $1 as it stands at a base: now, one row per
  *   customer from the running totals of its open items by date (currentFromOpenDates, plus the
  *   few items those leave out, openExtrasSql), or, `source` 'summary', the customers' summaries
- *   (currentFromSummaries).
- * - `correction`: what the applications effective after $1 (none for an aging as of today) took
- *   off or added, application by application (laterApplicationsSql): each item's amount as of $1
- *   minus its amount now is the sum of its later applications, with no need to group them by item
- *   first; that puts a debit's amount in its bucket and a credit's in unapplied, which is where
- *   the definition puts them unless an item was over-applied on $1 (its open amount then has the
- *   other sign): those few are moved where their sign says (wrongSignSql).
+ *   (currentFromSummaries); or, `source` 'period', as of the end $6 of a kept period on or after
+ *   $1 (migration 031: the same running totals as of $6, and periodExtrasSql).
+ * - `correction`: what the applications effective after $1 (and, from a period, on or before
+ *   $6; none for an aging as of today) took off or added, application by application
+ *   (laterApplicationsSql): each item's amount as of $1 minus its amount at the base is the sum of
+ *   those applications, with no need to group them by item first; that puts a debit's amount in
+ *   its bucket and a credit's in unapplied, which is where the definition puts them unless an
+ *   item was over-applied on $1 (its open amount then has the other sign): those few are moved
+ *   where their sign says (wrongSignSql). A period keeps each item on its side too.
  * Their sum per customer is the aging as of $1. A customer has a row when it had an item open as
  * of $1: an item open as of $1 adds a positive amount to a bucket or a negative one to unapplied,
  * so that is exactly when some bucket or unapplied is not zero.
  */
 export function buildAgingSql(
-  by: AgingGrouping, basis: AgingBasis, bucketCount: number, source: 'items' | 'summary' = 'items',
+  by: AgingGrouping, basis: AgingBasis, bucketCount: number, source: AgingSource = 'items',
 ): { summary: string; detail: string } {
   assert(Number.isSafeInteger(bucketCount) && bucketCount >= 2, 'bucket count');
-  assert(source === 'items' || (basis === 'due' && bucketCount === SUMMARY_THRESHOLDS.length + 2),
+  assert(source !== 'summary' || (basis === 'due' && bucketCount === SUMMARY_THRESHOLDS.length + 2),
     'the summaries keep the default buckets on the due basis');
   const group = GROUP_KEY[by];
   const from = basis === 'due' ? 'due_date' : 'document_date';
   const sums = sumColumns(bucketCount);
+  const current = {
+    items: () => currentFromOpenDates('customer_open_dates o', basis, bucketCount),
+    period: () => currentFromOpenDates('period_open_dates o', basis, bucketCount),
+    summary: () => currentFromSummaries(bucketCount),
+  }[source]();
+  const extras = {
+    items: () => openExtrasSql(from, bucketCount),
+    period: () => periodExtrasSql(from, bucketCount),
+    summary: () => null,
+  }[source]();
   const summary = `WITH
-  ${source === 'items' ? currentFromOpenDates(basis, bucketCount)
-    : currentFromSummaries(bucketCount)},
-  ${laterApplicationsSql(from, bucketCount)},
+  ${fresh(source)}
+  ${current},
+  ${laterApplicationsSql(from, bucketCount, source === 'period')},
   ${wrongSignSql(from, bucketCount)},
-  ${source === 'items' ? `${openExtrasSql(from, bucketCount)},` : ''}
+  ${extras ? `${extras},` : ''}
   correction AS (
     SELECT cid, ${sums.map((s) => `sum(${s})::bigint AS ${s}`).join(', ')} FROM (
       SELECT * FROM later_sides UNION ALL SELECT * FROM misplaced${
-        source === 'items' ? ' UNION ALL SELECT * FROM extras' : ''}) t
+        extras ? ' UNION ALL SELECT * FROM extras' : ''}) t
     GROUP BY 1),
   combined AS (
     SELECT coalesce(a.cid, b.cid) AS cid,
@@ -216,6 +233,29 @@ export function buildAgingSql(
   WHERE ${SCOPE}
   ORDER BY ${group.key} COLLATE "C", a.age DESC, a.number COLLATE "C", a.id`;
   return { summary, detail };
+}
+
+/**
+ * Where `current` comes from: the items open now ('items'), the customers' summaries ('summary',
+ * only as of the summary date), or a kept month end $6 on or after $1 ('period').
+ */
+export type AgingSource = 'items' | 'summary' | 'period';
+
+/**
+ * Whether the base still holds, checked in the statement's own snapshot: the summary date may
+ * move and a period be dropped or rebuilt at any time. When it does not hold the statement
+ * returns no row and the caller computes the report from the items (an empty book also returns
+ * none, and is as quickly computed).
+ */
+function fresh(source: AgingSource): string {
+  if (source === 'summary') {
+    return 'fresh AS (SELECT summary_date() = $1::date AND base_currency() = $2::char(3) AS ok),';
+  }
+  if (source === 'period') {
+    return `fresh AS (SELECT $6::date >= $1::date
+      AND EXISTS (SELECT 1 FROM aging_periods WHERE period_end = $6::date AND ready) AS ok),`;
+  }
+  return '';
 }
 
 /** The portfolio restriction on the customer `c`: $4 sales rep, $5 collector (null: all). */
@@ -292,7 +332,7 @@ export function summaryAnswers(basis: AgingBasis, thresholds: readonly number[])
  * due on or after their document date: one due on or before $1 - $3[1] (at least a day before
  * $1) is dated on or before $1. The other open items are in `extras` (openExtrasSql).
  */
-function currentFromOpenDates(basis: AgingBasis, bucketCount: number): string {
+function currentFromOpenDates(table: string, basis: AgingBasis, bucketCount: number): string {
   const by = basis === 'due' ? 'due' : 'debit';
   const upTo = (side: string, date: string): string =>
     `coalesce(o.${side}_cents[width_bucket(${date}, o.${side}_on)], 0)`;
@@ -302,10 +342,13 @@ function currentFromOpenDates(basis: AgingBasis, bucketCount: number): string {
     const lower = i < bucketCount - 1 ? ` - ${upTo(by, edge(i + 1))}` : '';
     return `${upper}${lower} AS ${a}`;
   });
-  return `current AS (
+  const period = table.startsWith('period_') ? ' AND o.period_end = $6::date' : '';
+  // Materialized: inlined, its expressions were evaluated twice per customer (in the filter of
+  // the join with the correction, and again in the report's amounts).
+  return `current AS MATERIALIZED (
     SELECT o.customer_id AS cid, ${upTo('credit', '$1::date')} AS unapplied,
       ${buckets.join(',\n      ')}
-    FROM customer_open_dates o WHERE o.currency = $2::char(3))`;
+    FROM ${table} WHERE o.currency = $2::char(3)${period})`;
 }
 
 /**
@@ -332,6 +375,20 @@ function openExtrasSql(from: string, bucketCount: number): string {
 }
 
 /**
+ * The items open as of the period's end $6 and dated on or before $1 that its running totals
+ * leave out, per customer, as they stood at $6: the debits due before their document date, kept
+ * item by item (period_open_irregular). Unidentified cash is in the running totals (customer 0).
+ */
+function periodExtrasSql(from: string, bucketCount: number): string {
+  return `extras AS (
+    SELECT customer_id AS cid,
+    ${customerSums('open_cents', '0', from, bucketCount)}
+    FROM period_open_irregular
+    WHERE period_end = $6::date AND document_date <= $1::date AND currency = $2::char(3)
+    GROUP BY 1)`;
+}
+
+/**
  * `current` from customer_summary (migration 007), which keeps each customer's open items dated
  * on or before the summary date, in the base currency, in the default buckets on the due basis,
  * as they stand now: the same numbers as currentFromOpenDates and openExtrasSql together when $1
@@ -343,8 +400,7 @@ function openExtrasSql(from: string, bucketCount: number): string {
  */
 function currentFromSummaries(bucketCount: number): string {
   const kept = bucketColumns(bucketCount).map((a) => `aging_${a} AS ${a}`).join(', ');
-  return `fresh AS (SELECT summary_date() = $1::date AND base_currency() = $2::char(3) AS ok),
-  current AS (
+  return `current AS (
     SELECT customer_id AS cid, aging_unapplied_cents AS unapplied,
       ${kept}
     FROM customer_summary WHERE aging_items > 0 AND (SELECT ok FROM fresh)

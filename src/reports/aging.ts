@@ -19,7 +19,9 @@ export { buildAgingSql, summaryAnswers, SUMMARY_THRESHOLDS } from './aging-sql.t
 // documents_open) plus the items touched by an application after D (applications_applied_on),
 // so "as of today" reads only the open items and a past date adds only the later applications.
 // This equals open(item, D) = amount -/+ applications effective <= D as long as open_cents is
-// what the applications say (the ledger's invariant, checked by `arc verify`).
+// what the applications say (the ledger's invariant, checked by `arc verify`). Before the last
+// kept month end (migration 031) the base is the month end on or after D instead of now, so only
+// the applications between D and it are read.
 
 export interface AgingQuery {
   asOf: IsoDate;
@@ -98,6 +100,16 @@ export async function agingReport(
     ? await db.query<SummaryRow>(buildAgingSql(query.by, 'due', buckets.length, 'summary').summary,
       params)
     : { rows: [] };
+  // As of a past date, the closest kept month end on or after it is the base (migration 031).
+  if (r.rows.length === 0) {
+    const period = await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
+      FROM aging_periods WHERE period_end >= $1::date AND ready`, [query.asOf]);
+    const end = period.rows[0]?.end;
+    if (end) {
+      r = await db.query<SummaryRow>(
+        buildAgingSql(query.by, query.basis, buckets.length, 'period').summary, [...params, end]);
+    }
+  }
   if (r.rows.length === 0) r = await db.query<SummaryRow>(sql.summary, params);
   const rows: AgingRow[] = r.rows.map((row) => toAgingRow(row, buckets.length));
   if (query.detail) {

@@ -419,6 +419,9 @@ function describeDifference(d: LedgerDifference): string {
     case 'customer_open_dates':
       return `customer ${d.customerId} (${d.currency}): customer_open_dates differs from its`
         + ' open items';
+    case 'aging_period':
+      return `aging period ${d.periodEnd}, customer ${d.customerId || '(none)'} (${d.currency}):`
+        + ' differs from its documents and applications as of that date';
     case 'customer_count':
       return `customer_count says ${d.storedCount} customers, there are ${d.derivedCount}`;
     case 'over_applied_dates':
