@@ -116,13 +116,20 @@ async function lockCustomers(
   return new Map(r.rows.map(({ account, ...c }) => [account, c]));
 }
 
+/** The sum of one type's amounts (positive) in one currency. */
+interface Total {
+  type: DocumentType;
+  currency: string;
+  cents: number;
+}
+
 /** Rows of documents from rows of the file, and what the batch's summary needs of them. */
 class DocumentRows {
   private readonly customers = new Map<string, CustomerRef>();
-  private readonly dueDates = new Map<string, IsoDate>();
+  /** Due dates by terms code, then by document date: no key string built per row. */
+  private readonly dueDates = new Map<string, Map<IsoDate, IsoDate>>();
   /** Sum of the amounts (positive) by type and currency. */
-  private readonly totals = new Map<string, { type: DocumentType; currency: string;
-    cents: number }>();
+  private readonly totals = new Map<DocumentType, Map<string, Total>>();
   private readonly touched = new Set<number>();
   private created = 0;
   private first: IsoDate | null = null;
@@ -166,19 +173,24 @@ class DocumentRows {
   }
 
   written(): ImportWrite {
-    for (const t of this.totals.values()) assert(Number.isSafeInteger(t.cents), 'totals are exact');
+    const totals = [...this.totals.values()].flatMap((byCurrency) => [...byCurrency.values()]);
+    for (const t of totals) assert(Number.isSafeInteger(t.cents), 'totals are exact');
     return {
       created: this.created, skipped: 0, effectiveDate: this.last,
-      journal: [...this.totals.values()].flatMap((t) => documentJournalLines(t.type,
+      journal: totals.flatMap((t) => documentJournalLines(t.type,
         (t.type === 'credit_memo' ? -t.cents : t.cents) as Cents, t.currency)),
     };
   }
 
   private count(r: InvoiceRow, c: CustomerRef, cents: number): void {
-    const key = `${r.type} ${c.currency}`;
-    const total = this.totals.get(key);
+    let byCurrency = this.totals.get(r.type);
+    if (byCurrency === undefined) {
+      byCurrency = new Map();
+      this.totals.set(r.type, byCurrency);
+    }
+    const total = byCurrency.get(c.currency);
     if (total) total.cents += cents;
-    else this.totals.set(key, { type: r.type, currency: c.currency, cents });
+    else byCurrency.set(c.currency, { type: r.type, currency: c.currency, cents });
     this.touched.add(c.id);
     this.created += 1;
     if (this.last === null || r.date > this.last) this.last = r.date;
@@ -186,16 +198,21 @@ class DocumentRows {
   }
 
   private dueDate(code: string, date: IsoDate): IsoDate {
-    const key = `${code} ${date}`;
-    let due = this.dueDates.get(key);
+    let byDate = this.dueDates.get(code);
+    if (byDate === undefined) {
+      byDate = new Map();
+      this.dueDates.set(code, byDate);
+    }
+    let due = byDate.get(date);
     if (due === undefined) {
       const terms = this.terms.get(code);
       assert(terms !== undefined, `customers reference known terms (${code})`);
       due = dueDateFor(terms, date);
-      this.dueDates.set(key, due);
+      byDate.set(date, due);
     }
     return due;
   }
+
 }
 
 /** Minor units of a milli-unit amount in `currency`; null when finer than the currency. */
