@@ -115,11 +115,11 @@ describe('the aging periods (kept month ends)', () => {
   });
 
   it('are dropped by a write too large to refresh, and built again by the job', async () => {
-    // 600 customers invoiced in one statement, back-dated into January: 4 periods x 600
-    // customers is past the refresh limit (2,000 customer-periods).
+    // 60 customers invoiced in one statement, back-dated into January: 4 periods x 60
+    // customers is past the refresh limit (200 customer-periods).
     const made = await db.query<{ id: number; account: string }>(`
       INSERT INTO customers (account_number, name)
-      SELECT 'BULK' || lpad(i::text, 4, '0'), 'Bulk customer ' || i FROM generate_series(1, 600) i
+      SELECT 'BULK' || lpad(i::text, 4, '0'), 'Bulk customer ' || i FROM generate_series(1, 60) i
       RETURNING id::int, account_number AS account`);
     const docs = await db.query<{ id: number; customer: number; number: string }>(`
       INSERT INTO documents (customer_id, type, number, document_date, due_date, amount_cents,
