@@ -136,7 +136,7 @@ describe('the aging periods (kept month ends)', () => {
 
   it('are dropped by a write too large to refresh, and built again by the job', async () => {
     // 60 customers invoiced in one statement, back-dated into January: 4 periods x 60
-    // customers is past the refresh limit (200 customer-periods).
+    // customers is past the refresh limit (100 customer-periods).
     const made = await db.query<{ id: number; account: string }>(`
       INSERT INTO customers (account_number, name)
       SELECT 'BULK' || lpad(i::text, 4, '0'), 'Bulk customer ' || i FROM generate_series(1, 60) i
