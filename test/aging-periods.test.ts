@@ -52,6 +52,26 @@ async function fromPeriod(q: { asOf: string; by: AgingGrouping; basis: 'due' | '
   }));
 }
 
+/**
+ * A transaction that writes with `write` (the documents remembered by `w` too) and stays open
+ * until released: a writer in flight.
+ */
+async function heldWrite(write: (tx: LedgerWriter) => Promise<unknown>) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  let wrote!: () => void;
+  const written = new Promise<void>((resolve) => { wrote = resolve; });
+  const committed = db.transaction(async (tx) => {
+    const t = new LedgerWriter(tx);
+    await write(t);
+    w.documents.push(...t.documents);
+    wrote();
+    await held;
+  });
+  await Promise.race([written, committed]);
+  return { release, committed };
+}
+
 async function periodRows(): Promise<unknown[]> {
   const r = await db.query(`
     SELECT period_end::text, customer_id::int, currency, due_on::text, due_cents::text,
@@ -115,11 +135,11 @@ describe('the aging periods (kept month ends)', () => {
   });
 
   it('are dropped by a write too large to refresh, and built again by the job', async () => {
-    // 600 customers invoiced in one statement, back-dated into January: 4 periods x 600
-    // customers is past the refresh limit (2,000 customer-periods).
+    // 60 customers invoiced in one statement, back-dated into January: 4 periods x 60
+    // customers is past the refresh limit (100 customer-periods).
     const made = await db.query<{ id: number; account: string }>(`
       INSERT INTO customers (account_number, name)
-      SELECT 'BULK' || lpad(i::text, 4, '0'), 'Bulk customer ' || i FROM generate_series(1, 600) i
+      SELECT 'BULK' || lpad(i::text, 4, '0'), 'Bulk customer ' || i FROM generate_series(1, 60) i
       RETURNING id::int, account_number AS account`);
     const docs = await db.query<{ id: number; customer: number; number: string }>(`
       INSERT INTO documents (customer_id, type, number, document_date, due_date, amount_cents,
@@ -181,26 +201,12 @@ describe('the aging periods (kept month ends)', () => {
     } else {
       // The writer's transaction posts a payment back-dated into April and holds it open while
       // the build starts: the build waits for it (and the writer is not cancelled).
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => { release = resolve; });
-      let wrote!: () => void;
-      const written = new Promise<void>((resolve) => { wrote = resolve; });
-      const writer = db.transaction(async (tx) => {
-        const pay = await tx.query<{ id: number }>(`INSERT INTO documents (customer_id, type,
-            number, document_date, due_date, amount_cents, open_cents, currency, method, created_by)
-          VALUES ($1, 'payment', 'E-LATE-P', '2026-04-10', '2026-04-10', -1234, -1234, 'USD',
-            'check', 't') RETURNING id::int`, [e]);
-        w.documents.push({ id: pay.rows[0]!.id, customerId: e, type: 'payment',
-          number: 'E-LATE-P', documentDate: '2026-04-10', dueDate: '2026-04-10',
-          amountCents: -1_234, currency: 'USD' });
-        wrote();
-        await held;
-      });
-      await written;
+      const writer = await heldWrite((t) => t.document(e, 'payment', 'E-LATE-P', '2026-04-10',
+        '2026-04-10', 1_234));
       const build = keepAgingPeriods(db, '2026-06-02', { count: 6, rebuild: true });
       await new Promise((resolve) => setTimeout(resolve, 700));
-      release();
-      await writer;
+      writer.release();
+      await writer.committed;
       await build;
     }
     expect(inv).toBeGreaterThan(0);
@@ -228,24 +234,10 @@ describe('the aging periods (kept month ends)', () => {
     if (onPostgres()) {
       // A writer still in flight when the build finishes: the finish waits for its note.
       await buildAgingPeriod(db, '2026-03-31', async () => {
-        let release!: () => void;
-        const held = new Promise<void>((resolve) => { release = resolve; });
-        let wrote!: () => void;
-        const written = new Promise<void>((resolve) => { wrote = resolve; });
-        const writer = db.transaction(async (tx) => {
-          const r = await tx.query<{ id: number }>(`INSERT INTO documents (customer_id, type,
-              number, document_date, due_date, amount_cents, open_cents, currency, created_by)
-            VALUES ($1, 'invoice', 'F-MID2', '2026-03-06', '2026-04-05', 777, 777, 'USD', 't')
-            RETURNING id::int`, [f]);
-          w.documents.push({ id: r.rows[0]!.id, customerId: f, type: 'invoice',
-            number: 'F-MID2', documentDate: '2026-03-06', dueDate: '2026-04-05',
-            amountCents: 777, currency: 'USD' });
-          wrote();
-          await held;
-        });
-        await written;
-        setTimeout(release, 700);
-        void writer;
+        const writer = await heldWrite((t) => t.document(f, 'invoice', 'F-MID2', '2026-03-06',
+          '2026-04-05', 777));
+        setTimeout(writer.release, 700);
+        void writer.committed;
       });
     }
     const pending = await db.query('SELECT * FROM aging_period_pending');

@@ -89,6 +89,7 @@ function jobsText(jobs: JobsConfig): string {
   if (!jobs.enabled) return 'Scheduled jobs are off here (ARC_JOBS=off).';
   const two = (n: number) => String(n).padStart(2, '0');
   const digest = jobs.digest === 'weekly' ? 'weekly (Mondays)' : jobs.digest;
-  return `Scheduled jobs: promise evaluation and dunning daily at ${two(jobs.at.hour)}:`
-    + `${two(jobs.at.minute)} UTC, the sales-rep digest ${digest}; \`arc jobs list\` shows runs.`;
+  return `Scheduled jobs: promise evaluation, dunning and the aging's month ends daily at`
+    + ` ${two(jobs.at.hour)}:${two(jobs.at.minute)} UTC, the sales-rep digest ${digest};`
+    + ' `arc jobs list` shows runs.';
 }
