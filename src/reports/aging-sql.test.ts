@@ -10,7 +10,11 @@ describe('parseAmounts', () => {
     ['9007199254740993,0,9007199254740993,0', 2, /safe integer/],
     ['700,-300,1000', 2, /not 2 buckets/],
     ['700,,1000,0', 2, /an empty amount/],
-    ['1.5,0,1.5,0', 2, /safe integer/],
+    ['1.5,0,1.5,0', 2, /not whole cents/],
+    ['-,0,0,0', 2, /an empty amount/],
+    ['1-2,0,0,0', 2, /not whole cents/],
+    ['--2,0,-2,0', 2, /not whole cents/],
+    ['-0,0,0,0', 2, [0, 0, 0, 0]],
   ];
   it.each(cases)('%s (%i buckets)', (text, bucketCount, expected) => {
     if (expected instanceof RegExp) expect(() => parseAmounts(text, bucketCount)).toThrow(expected);

@@ -295,22 +295,39 @@ function groupedSelect(by: AgingGrouping, bucketCount: number): string {
  * @example parseAmounts('700,-300,1000,0', 2) // [700, -300, 1000, 0]
  */
 export function parseAmounts(amounts: string, bucketCount: number): Cents[] {
-  // This runs for every row of the report (50,000 by customer): no split, no message unless
-  // it fails. Number() of an integer text is exact up to 2^53; cents() refuses anything past it.
+  // This runs for every row of the report (50,000 by customer): the digits are read where they
+  // are, with no substring or message unless it fails (the report's garbage, not its statement,
+  // was most of its node time). Each step stays exact below 2^53; cents() refuses what is past.
   const out: Cents[] = [];
-  for (let from = 0; ;) {
-    const to = amounts.indexOf(',', from);
-    const part = to < 0 ? amounts.slice(from) : amounts.slice(from, to);
-    if (part === '') assert(false, `aging amounts ${amounts}: an empty amount`);
-    out.push(cents(Number(part)));
-    if (to < 0) break;
-    from = to + 1;
+  let value = 0;
+  let digits = 0;
+  let negative = false;
+  for (let i = 0; i <= amounts.length; i++) {
+    const c = i < amounts.length ? amounts.charCodeAt(i) : COMMA;
+    if (c === COMMA) {
+      if (digits === 0) assert(false, `aging amounts ${amounts}: an empty amount`);
+      out.push(cents(negative ? 0 - value : value)); // 0 - 0 is 0, not -0
+      value = 0;
+      digits = 0;
+      negative = false;
+    } else if (c >= ZERO_DIGIT && c <= ZERO_DIGIT + 9) {
+      value = value * 10 + (c - ZERO_DIGIT);
+      digits += 1;
+    } else if (c === MINUS && digits === 0 && !negative) {
+      negative = true;
+    } else {
+      assert(false, `aging amounts ${amounts}: not whole cents`);
+    }
   }
   if (out.length !== bucketCount + 2) {
     assert(false, `aging amounts ${amounts}: not ${bucketCount} buckets`);
   }
   return out;
 }
+
+const COMMA = 44;
+const MINUS = 45;
+const ZERO_DIGIT = 48;
 
 /** The buckets customer_summary keeps (migration 007): the default ones. */
 export const SUMMARY_THRESHOLDS: readonly number[] = [30, 45, 60, 90, 120];
@@ -336,19 +353,23 @@ function currentFromOpenDates(table: string, basis: AgingBasis, bucketCount: num
   const by = basis === 'due' ? 'due' : 'debit';
   const upTo = (side: string, date: string): string =>
     `coalesce(o.${side}_cents[width_bucket(${date}, o.${side}_on)], 0)`;
-  const edge = (i: number): string => `$1::date - ($3::int[])[${i}]`;
+  const edges = Array.from({ length: bucketCount - 1 }, (_, k) =>
+    `${upTo(by, `$1::date - ($3::int[])[${k + 1}]`)} AS e${k + 1}`);
   const buckets = bucketColumns(bucketCount).map((a, i) => {
-    const upper = i === 0 ? upTo('debit', '$1::date') : upTo(by, edge(i));
-    const lower = i < bucketCount - 1 ? ` - ${upTo(by, edge(i + 1))}` : '';
-    return `${upper}${lower} AS ${a}`;
+    const upper = i === 0 ? 'd' : `e${i}`;
+    return i < bucketCount - 1 ? `${upper} - e${i + 1} AS ${a}` : `${upper} AS ${a}`;
   });
   const period = table.startsWith('period_') ? ' AND o.period_end = $6::date' : '';
-  // Materialized: inlined, its expressions were evaluated twice per customer (in the filter of
-  // the join with the correction, and again in the report's amounts).
-  return `current AS MATERIALIZED (
-    SELECT o.customer_id AS cid, ${upTo('credit', '$1::date')} AS unapplied,
-      ${buckets.join(',\n      ')}
-    FROM ${table} WHERE o.currency = $2::char(3)${period})`;
+  // Each bucket's edge is looked up once (a bucket's lower edge is the next one's upper), and
+  // materialized: the binary searches were most of the statement's cost at 50,000 customers,
+  // and inlined they ran again in the filter of the join with the correction.
+  return `edges AS MATERIALIZED (
+    SELECT o.customer_id AS cid, ${upTo('credit', '$1::date')} AS c,
+      ${upTo('debit', '$1::date')} AS d,
+      ${edges.join(',\n      ')}
+    FROM ${table} WHERE o.currency = $2::char(3)${period}),
+  current AS (
+    SELECT cid, c AS unapplied, ${buckets.join(', ')} FROM edges)`;
 }
 
 /**

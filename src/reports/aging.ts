@@ -166,11 +166,11 @@ interface ItemRow {
 }
 
 function toAgingRow(row: SummaryRow, bucketCount: number): AgingRow {
-  const [totalCents, unappliedCents, ...amountsCents] = parseAmounts(row.amounts, bucketCount);
-  const line: AgingRow = {
-    key: row.key, name: row.name, totalCents: totalCents!, unappliedCents: unappliedCents!,
-    amountsCents,
-  };
+  // shift() in place: the rest is the buckets (a rest pattern would copy them).
+  const amountsCents = parseAmounts(row.amounts, bucketCount);
+  const totalCents = amountsCents.shift()!;
+  const unappliedCents = amountsCents.shift()!;
+  const line: AgingRow = { key: row.key, name: row.name, totalCents, unappliedCents, amountsCents };
   if (!isConsistent(line)) {
     assert(false, `aging row ${row.key}: buckets and unapplied make the total`);
   }
