@@ -31,12 +31,16 @@ END $$;
 CREATE FUNCTION customer_summary_documents_updated() RETURNS trigger
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-  d date := summary_date();
-  cur char(3) := base_currency();
+  d date;
+  cur char(3);
   ids bigint[] := ARRAY(SELECT DISTINCT customer_id FROM new_rows WHERE customer_id IS NOT NULL);
 BEGIN
-  -- Locked first, in customer order, by a statement of their own (migration 028 says why).
+  -- Locked first, in customer order, by a statement of their own (migration 028 says why). The
+  -- summary date is read after the locks: a move of it that held them has committed by then,
+  -- and the changes are bucketed by the date the rows were computed for.
   PERFORM 1 FROM customer_summary WHERE customer_id = ANY (ids) ORDER BY customer_id FOR UPDATE;
+  d := summary_date();
+  cur := base_currency();
   -- Every column of customer_summary_of is a count or a sum over the open items, by filters on
   -- what an update does not change (dates, currency, the sign of the open amount): each moves
   -- by the new rows' share less the old rows'. The oldest open due date is computed again only
