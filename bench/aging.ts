@@ -24,7 +24,9 @@ import { migrate } from '../src/db/migrate.ts';
 import { bucketLowerBounds, DEFAULT_THRESHOLDS } from '../src/domain/aging.ts';
 import { addMonths } from '../src/domain/dates.ts';
 import { keepAgingPeriods } from '../src/ledger/aging-periods.ts';
-import { agingReport, buildAgingSql, type AgingReport } from '../src/reports/aging.ts';
+import {
+  agingReport, buildAgingSql, keptPeriodFor, type AgingReport,
+} from '../src/reports/aging.ts';
 import { analyze, DEFAULT_TODAY, GENERATOR_VERSION, generateLedger } from './generate.ts';
 
 interface Args { pglite: boolean; scale: number; runs: number; explain: boolean; schema: string }
@@ -167,8 +169,7 @@ async function runCase(db: Db, c: Case, runs: number): Promise<boolean> {
   const dated = await db.query<{ d: string }>('SELECT summary_date()::text AS d');
   const fromSummaries = dated.rows[0]?.d === c.asOf;
   // Any other date before the last kept month end reads the period ending next (migration 031).
-  const period = (await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
-    FROM aging_periods WHERE period_end >= $1::date AND ready`, [c.asOf])).rows[0]?.end ?? null;
+  const period = await keptPeriodFor(db, c.asOf);
   const source = fromSummaries ? 'summary' : period ? 'period' : 'items';
   const sql = buildAgingSql('customer', 'due', bucketCount, source).summary;
   const itemsSql = buildAgingSql('customer', 'due', bucketCount).summary;

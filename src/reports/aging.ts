@@ -102,9 +102,7 @@ export async function agingReport(
     : { rows: [] };
   // As of a past date, the closest kept month end on or after it is the base (migration 031).
   if (r.rows.length === 0) {
-    const period = await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
-      FROM aging_periods WHERE period_end >= $1::date AND ready`, [query.asOf]);
-    const end = period.rows[0]?.end;
+    const end = await keptPeriodFor(db, query.asOf);
     if (end) {
       r = await db.query<SummaryRow>(
         buildAgingSql(query.by, query.basis, buckets.length, 'period').summary, [...params, end]);
@@ -120,6 +118,16 @@ export async function agingReport(
     asOf: query.asOf, by: query.by, basis: query.basis, currency, thresholds, buckets, rows,
     totals: sumAging(rows, buckets.length),
   });
+}
+
+/**
+ * The kept month end (migration 031) an aging as of `asOf` starts from: the first ready one on
+ * or after it; null after the last one (the report then starts from the items open now).
+ */
+export async function keptPeriodFor(db: Queryable, asOf: IsoDate): Promise<IsoDate | null> {
+  const r = await db.query<{ end: string | null }>(`SELECT min(period_end)::text AS end
+    FROM aging_periods WHERE period_end >= $1::date AND ready`, [asOf]);
+  return r.rows[0]?.end ?? null;
 }
 
 export function checkAgingQuery(query: AgingQuery): AgingQueryError | null {
