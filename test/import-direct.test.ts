@@ -6,6 +6,7 @@ import type { Actor } from '../src/db/audit.ts';
 import { openTabularFile } from '../src/formats/tabular.ts';
 import { runImport, type ImportKind, type ImportOptions } from '../src/ledger/import.ts';
 import { verifyLedger } from '../src/ledger/verify.ts';
+import { LedgerWriter } from './aging-fixtures.ts';
 import { freshDb } from './support/db.ts';
 
 // The direct path (rows COPYed straight into documents, src/ledger/import-direct.ts) against
@@ -185,6 +186,45 @@ describe('a bulk load of invoices', () => {
       expect(await ledger(db)).toEqual(await ledger(staged));
     } finally {
       await staged.dispose();
+    }
+  });
+
+  it('adds the load to the open dates the ledger kept (customer_open_dates)', async () => {
+    const kept = await withCustomers();
+    try {
+      // Before the load: items on dates the load repeats and on others, a credit, a debit due
+      // before its date (no open dates), one part paid, another currency, and a customer the
+      // load leaves alone.
+      const w = new LedgerWriter(kept);
+      const id = async (account: string) => (await kept.query<{ id: number }>(
+        'SELECT id FROM customers WHERE account_number = $1', [account])).rows[0]!.id;
+      const [c100, c101, c110, c200] = (await Promise.all(
+        ['C100', 'C101', 'C110', 'C200'].map(id))) as [number, number, number, number];
+      await w.document(c100, 'invoice', 'K-1', '2026-03-02', '2026-04-10', 1_000);
+      const k2 = await w.document(c100, 'invoice', 'K-2', '2026-02-01', '2026-03-03', 2_000);
+      const p = await w.document(c100, 'payment', 'KP', '2026-03-01', '2026-03-01', 500);
+      await w.apply(p, k2, 500, '2026-03-01');
+      await w.document(c101, 'credit_memo', 'K-3', '2026-03-03', '2026-03-03', 500);
+      await w.document(c110, 'invoice', 'K-4', '2026-03-05', '2026-03-01', 700);
+      await w.document(c200, 'invoice', 'K-5', '2026-03-06', '2026-04-06', 800, 'EUR');
+      const c900 = await w.customer('C900', 'Nine');
+      await w.document(c900, 'invoice', 'K-9', '2026-01-09', '2026-02-08', 100);
+      const rows = async () => (await kept.query(
+        'SELECT * FROM customer_open_dates ORDER BY customer_id, currency')).rows;
+      const other = (await rows()).filter((r) => r.customer_id === c900);
+      expect(other).toHaveLength(1);
+      const r = await importFile(kept, 'invoices', csv('bulk-kept.csv', manyRows), bulk);
+      expect(r).toMatchObject({ ok: true, value: { created: 40 } });
+      const after = await rows();
+      expect(after).toEqual((await kept.query(
+        'SELECT * FROM customer_open_dates_of() ORDER BY customer_id, currency')).rows);
+      expect(after.filter((x) => x.currency === 'EUR')).toHaveLength(1);
+      expect(after.filter((x) => x.customer_id === c900)).toEqual(other);
+      // (The items written above have no journal entries: only the open dates' check applies.)
+      expect((await verifyLedger(kept)).filter((d) => d.check === 'customer_open_dates'))
+        .toEqual([]);
+    } finally {
+      await kept.dispose();
     }
   });
 

@@ -5,6 +5,7 @@ import type { IsoDate } from '../domain/dates.ts';
 import { AMOUNT_SCALE, type InvoiceRow } from '../domain/import-rows.ts';
 import { documentJournalLines, type DocumentType } from '../domain/ledger.ts';
 import { currencyExponent, type Cents } from '../domain/money.ts';
+import { OpenDatesByDay, type OpenDatesRow } from '../domain/open-dates.ts';
 import { assert } from '../domain/result.ts';
 import { dueDateFor, type Terms } from '../domain/terms.ts';
 import {
@@ -32,6 +33,12 @@ interface CustomerRef {
   id: number;
   currency: string;
   termsCode: string;
+  /** Whether a row was written for it. */
+  touched: boolean;
+  /** Its slot in a bulk load's open dates (OpenDatesByDay.slotOf), -1 until it has one. */
+  openDatesSlot: number;
+  /** The due dates of its terms by document date, once needed (see DocumentRows.dueDate). */
+  dueDates: Map<IsoDate, IsoDate> | null;
 }
 
 export const invoicesDirect: DirectWrite<'invoices'> = {
@@ -57,18 +64,20 @@ async function write(
   try {
     for await (const chunk of chunks) {
       // Decided at the first chunk, whose bytes tell the file's rows (see BulkLoad).
-      if (firstChunk) bulk = await BulkLoad.begin(tx, 'documents', file);
+      if (firstChunk) {
+        bulk = await BulkLoad.begin(tx, 'documents', file);
+        if (bulk) rows.openDates = new OpenDatesByDay();
+      }
       firstChunk = false;
-      const missing = rows.unknownAccounts(chunk);
+      const { found, missing } = rows.customersOf(chunk);
       if (missing.length > 0) {
         await pipe.done();
         rows.addCustomers(await lockCustomers(tx, missing));
       }
-      await pipe.start('documents', COLUMNS, chunk.map((r) => rows.cells(r)));
+      await pipe.start('documents', COLUMNS, chunk.map((r, i) => rows.cells(r, found[i])));
     }
     await pipe.done();
-    // Before the refresh below, which reads the documents by customer through documents_open.
-    await bulk?.finish();
+    if (bulk) await writeOpenDates(tx, rows.openDates!, bulk);
   } catch (e) {
     await pipe.settle();
     if (NUMBER_INDEXES.some((c) => isUniqueViolation(e, c))) {
@@ -77,7 +86,7 @@ async function write(
     throw e;
   }
   await tx.query('SET LOCAL session_replication_role = origin');
-  if (bulk) await refreshAll(tx);
+  if (bulk) await tx.query('SELECT refresh_all_customer_summaries(summary_date())');
   else await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
   const first = rows.earliest();
   if (first) {
@@ -88,15 +97,48 @@ async function write(
 }
 
 /**
- * After a bulk load, the summaries and open dates of every customer, each in one statement over
- * all the documents (most of them the load's): cheaper than refreshing each customer the load
- * touched with index probes (refresh_customer_summaries: ~11 s of backend CPU at 50,000
- * customers and a million invoices). Safe as the load's lock on documents keeps every other
- * writer out until the import commits.
+ * After a bulk load, the indexes built again (before the refresh below, which reads the
+ * documents by customer through documents_open) and the open dates (migration 028) of the
+ * customers it wrote to: their rows read back to amounts by day, the load's items added (as
+ * they were written), and written again, still with the row triggers off (the customers are
+ * locked already, as the foreign key would). In node, while PostgreSQL builds the first index,
+ * as PostgreSQL would sort every open item of the ledger for it (refresh_all_customer_open_dates:
+ * 5 s of backend CPU at a million invoices); `arc verify` re-derives them from
+ * customer_open_dates_of. Safe as the load's lock on documents keeps every other writer out
+ * until the import commits. (The summaries are refreshed for every customer in one statement:
+ * cheaper than refreshing each one the load touched with index probes, ~11 s of backend CPU at
+ * 50,000 customers and a million invoices.)
  */
-async function refreshAll(tx: Queryable): Promise<void> {
-  await tx.query('SELECT refresh_all_customer_summaries(summary_date())');
-  await tx.query('SELECT refresh_all_customer_open_dates()');
+async function writeOpenDates(
+  tx: Queryable, openDates: OpenDatesByDay, bulk: BulkLoad,
+): Promise<void> {
+  type Totals = 'dueCents' | 'debitCents' | 'creditCents';
+  // Read as text: bigint arrays are not parsed to numbers by the drivers.
+  type Kept = Omit<OpenDatesRow, Totals> & { [K in Totals]: string[] | null };
+  const kept = await tx.query<Kept>(
+    `DELETE FROM customer_open_dates WHERE customer_id = ANY($1::bigint[])
+     RETURNING customer_id AS "customerId", currency,
+       due_on::text[] AS "dueOn", due_cents::text[] AS "dueCents",
+       debit_on::text[] AS "debitOn", debit_cents::text[] AS "debitCents",
+       credit_on::text[] AS "creditOn", credit_cents::text[] AS "creditCents"`,
+    [openDates.customerIds()]);
+  const cents = (xs: string[] | null) => xs?.map(Number) ?? null;
+  for (const r of kept.rows) {
+    openDates.addRow({ ...r, dueCents: cents(r.dueCents), debitCents: cents(r.debitCents),
+      creditCents: cents(r.creditCents) });
+  }
+  const array = (xs: readonly (string | number)[] | null) => (xs ? `{${xs.join(',')}}` : null);
+  const building = bulk.finish();
+  let rows: CopyCell[][];
+  try {
+    rows = openDates.rows().map((r) => [r.customerId, r.currency, array(r.dueOn),
+      array(r.dueCents), array(r.debitOn), array(r.debitCents), array(r.creditOn),
+      array(r.creditCents)]);
+  } finally {
+    await building;
+  }
+  await tx.copyRows('customer_open_dates', ['customer_id', 'currency', 'due_on', 'due_cents',
+    'debit_on', 'debit_cents', 'credit_on', 'credit_cents'], rows);
 }
 
 /** Every terms row, locked FOR KEY SHARE as the terms_code foreign key would lock it. */
@@ -110,10 +152,13 @@ async function lockTerms(tx: Queryable): Promise<Map<string, Terms>> {
 async function lockCustomers(
   tx: Queryable, accounts: readonly string[],
 ): Promise<Map<string, CustomerRef>> {
-  const r = await tx.query<CustomerRef & { account: string }>(
-    `SELECT account_number AS account, id, currency, terms_code AS "termsCode" FROM customers
+  const r = await tx.query<Pick<CustomerRef, 'id' | 'currency' | 'termsCode'> & {
+    account: string;
+  }>(`SELECT account_number AS account, id, currency, terms_code AS "termsCode" FROM customers
      WHERE account_number = ANY($1::text[]) FOR KEY SHARE`, [accounts]);
-  return new Map(r.rows.map(({ account, ...c }) => [account, c]));
+  // Every field set here: one shape for every customer, as cells() reads them for each row.
+  return new Map(r.rows.map(({ account, id, currency, termsCode }) => [account,
+    { id, currency, termsCode, touched: false, openDatesSlot: -1, dueDates: null }]));
 }
 
 /** The sum of one type's amounts (positive) in one currency. */
@@ -126,22 +171,32 @@ interface Total {
 /** Rows of documents from rows of the file, and what the batch's summary needs of them. */
 class DocumentRows {
   private readonly customers = new Map<string, CustomerRef>();
-  /** Due dates by terms code, then by document date: no key string built per row. */
+  /** Due dates by terms code, then by document date (see CustomerRef.dueDates). */
   private readonly dueDates = new Map<string, Map<IsoDate, IsoDate>>();
   /** Sum of the amounts (positive) by type and currency. */
   private readonly totals = new Map<DocumentType, Map<string, Total>>();
-  private readonly touched = new Set<number>();
+  /** A bulk load's items by day, for the open dates (see writeOpenDates). */
+  openDates: OpenDatesByDay | null = null;
   private created = 0;
   private first: IsoDate | null = null;
   private last: IsoDate | null = null;
 
   constructor(private readonly ctx: ImportContext, private readonly terms: Map<string, Terms>) {}
 
-  /** Account numbers of `chunk` not looked up yet. */
-  unknownAccounts(chunk: readonly InvoiceRow[]): string[] {
-    const out = new Set<string>();
-    for (const r of chunk) if (!this.customers.has(r.accountNumber)) out.add(r.accountNumber);
-    return [...out];
+  /**
+   * The customer of each row of `chunk` as looked up so far (a row's is undefined until its
+   * account is: cells() looks again), and the account numbers not looked up yet.
+   */
+  customersOf(chunk: readonly InvoiceRow[]): {
+    found: (CustomerRef | undefined)[]; missing: string[];
+  } {
+    const missing = new Set<string>();
+    const found = chunk.map((r) => {
+      const c = this.customers.get(r.accountNumber);
+      if (c === undefined) missing.add(r.accountNumber);
+      return c;
+    });
+    return { found, missing: [...missing] };
   }
 
   /** Adds looked-up customers; an account not found needs the staged path (it is an error). */
@@ -149,22 +204,26 @@ class DocumentRows {
     for (const [account, c] of found) this.customers.set(account, c);
   }
 
-  cells(r: InvoiceRow): CopyCell[] {
-    const c = this.customers.get(r.accountNumber);
+  cells(r: InvoiceRow, known: CustomerRef | undefined): CopyCell[] {
+    const c = known ?? this.customers.get(r.accountNumber);
     if (!c) throw new NeedsChecks(`no customer ${r.accountNumber}`);
     if (r.currency !== null && r.currency !== c.currency) throw new NeedsChecks('a currency');
     const cents = centsOf(r.amountMilli, c.currency);
     if (cents === null) throw new NeedsChecks('an amount finer than its currency');
     const termsCode = r.type === 'credit_memo' ? null : c.termsCode;
-    const dueDate = r.dueDate ?? (termsCode === null ? r.date : this.dueDate(termsCode, r.date));
+    const dueDate = r.dueDate ?? (termsCode === null ? r.date : this.dueDate(c, r.date));
     const signed = r.type === 'credit_memo' ? -cents : cents;
     this.count(r, c, cents);
+    if (this.openDates) {
+      if (c.openDatesSlot < 0) c.openDatesSlot = this.openDates.slotOf(c.id, c.currency);
+      this.openDates.addAt(c.openDatesSlot, r.date, dueDate, signed);
+    }
     return [c.id, r.type, r.number, r.date, dueDate, signed, signed, c.currency, termsCode,
       r.poNumber, r.orderNumber, `${r.type}:${r.number}`, this.ctx.batchId, this.ctx.actor.name];
   }
 
   customerIds(): number[] {
-    return [...this.touched];
+    return [...this.customers.values()].flatMap((c) => (c.touched ? [c.id] : []));
   }
 
   /** The earliest document date written (the aging periods from it on are refreshed). */
@@ -191,28 +250,31 @@ class DocumentRows {
     const total = byCurrency.get(c.currency);
     if (total) total.cents += cents;
     else byCurrency.set(c.currency, { type: r.type, currency: c.currency, cents });
-    this.touched.add(c.id);
+    c.touched = true;
     this.created += 1;
     if (this.last === null || r.date > this.last) this.last = r.date;
     if (this.first === null || r.date < this.first) this.first = r.date;
   }
 
-  private dueDate(code: string, date: IsoDate): IsoDate {
-    let byDate = this.dueDates.get(code);
-    if (byDate === undefined) {
-      byDate = new Map();
-      this.dueDates.set(code, byDate);
+  /** The due date of a document of `c` (which has terms) dated `date`. */
+  private dueDate(c: CustomerRef, date: IsoDate): IsoDate {
+    if (c.dueDates === null) {
+      let byDate = this.dueDates.get(c.termsCode);
+      if (byDate === undefined) {
+        byDate = new Map();
+        this.dueDates.set(c.termsCode, byDate);
+      }
+      c.dueDates = byDate;
     }
-    let due = byDate.get(date);
+    let due = c.dueDates.get(date);
     if (due === undefined) {
-      const terms = this.terms.get(code);
-      assert(terms !== undefined, `customers reference known terms (${code})`);
+      const terms = this.terms.get(c.termsCode);
+      assert(terms !== undefined, `customers reference known terms (${c.termsCode})`);
       due = dueDateFor(terms, date);
-      byDate.set(date, due);
+      c.dueDates.set(date, due);
     }
     return due;
   }
-
 }
 
 /** Minor units of a milli-unit amount in `currency`; null when finer than the currency. */
