@@ -86,17 +86,21 @@ export class OpenDatesByDay {
 
   /** The rows, by customer and currency as first added. */
   rows(): OpenDatesRow[] {
+    return [...this.rowsOf()];
+  }
+
+  /** The rows one by one (a caller can yield to other work between them). */
+  *rowsOf(): Generator<OpenDatesRow> {
     // The entries ordered by slot, then day and side: two stable counting sorts, the first by
     // day and side (keys over the span of the dates added: a few thousand).
     const n = this.size;
-    if (n === 0) return [];
+    if (n === 0) return;
     const key = this.sideDay.subarray(0, n);
     const span = this.keyMax - this.keyMin + 1;
     const shifted = key.map((k) => k - this.keyMin);
     const order = countingOrder(this.slot.subarray(0, n), this.keys.length,
       countingOrder(shifted, span, null));
     const dates: string[] = [];
-    const out: OpenDatesRow[] = [];
     for (let j = 0; j < n;) {
       const slot = this.slot[order[j]!]!;
       const totals: (Totals | null)[] = [null, null, null];
@@ -118,11 +122,10 @@ export class OpenDatesByDay {
       }
       const [due, debit, credit] = totals;
       if (!due && !credit) continue;
-      out.push({ ...this.keys[slot]!, dueOn: due?.on ?? null, dueCents: due?.cents ?? null,
+      yield { ...this.keys[slot]!, dueOn: due?.on ?? null, dueCents: due?.cents ?? null,
         debitOn: debit?.on ?? null, debitCents: debit?.cents ?? null,
-        creditOn: credit?.on ?? null, creditCents: credit?.cents ?? null });
+        creditOn: credit?.on ?? null, creditCents: credit?.cents ?? null };
     }
-    return out;
   }
 
   private addRunning(slot: number, side: number, on: string[] | null,

@@ -77,7 +77,7 @@ async function write(
       await pipe.start('documents', COLUMNS, chunk.map((r, i) => rows.cells(r, found[i])));
     }
     await pipe.done();
-    if (bulk) await writeOpenDates(tx, rows.openDates!, bulk);
+    if (bulk) await finishBulkLoad(tx, rows.openDates!, bulk);
   } catch (e) {
     await pipe.settle();
     if (NUMBER_INDEXES.some((c) => isUniqueViolation(e, c))) {
@@ -86,8 +86,9 @@ async function write(
     throw e;
   }
   await tx.query('SET LOCAL session_replication_role = origin');
-  if (bulk) await tx.query('SELECT refresh_all_customer_summaries(summary_date())');
-  else await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
+  if (!bulk) {
+    await tx.query('SELECT refresh_customer_summaries($1::bigint[])', [rows.customerIds()]);
+  }
   const first = rows.earliest();
   if (first) {
     await tx.query('SELECT refresh_aging_periods($1::bigint[], $2::date)',
@@ -97,19 +98,18 @@ async function write(
 }
 
 /**
- * After a bulk load, the indexes built again (before the refresh below, which reads the
- * documents by customer through documents_open) and the open dates (migration 028) of the
- * customers it wrote to: their rows read back to amounts by day, the load's items added (as
- * they were written), and written again, still with the row triggers off (the customers are
- * locked already, as the foreign key would). In node, while PostgreSQL builds the first index,
- * as PostgreSQL would sort every open item of the ledger for it (refresh_all_customer_open_dates:
- * 5 s of backend CPU at a million invoices); `arc verify` re-derives them from
- * customer_open_dates_of. Safe as the load's lock on documents keeps every other writer out
- * until the import commits. (The summaries are refreshed for every customer in one statement:
- * cheaper than refreshing each one the load touched with index probes, ~11 s of backend CPU at
- * 50,000 customers and a million invoices.)
+ * After a bulk load, with the row triggers still off (the customers are locked already, as the
+ * foreign keys would lock them): the summaries and the indexes, and the open dates (migration
+ * 028) of the customers the load wrote to. PostgreSQL refreshes every customer's summary in one
+ * statement (cheaper than refreshing each one the load touched with index probes, ~11 s of
+ * backend CPU at 50,000 customers and a million invoices), then builds the indexes again, while
+ * node computes the open dates: the rows they replace read back to amounts by day, the load's
+ * items added (as they were written). Sorting every open item of the ledger in SQL for them took
+ * 5 s of backend CPU at a million invoices (refresh_all_customer_open_dates); `arc verify`
+ * re-derives them from customer_open_dates_of. Safe as the load's lock on documents keeps every
+ * other writer out until the import commits.
  */
-async function writeOpenDates(
+async function finishBulkLoad(
   tx: Queryable, openDates: OpenDatesByDay, bulk: BulkLoad,
 ): Promise<void> {
   type Totals = 'dueCents' | 'debitCents' | 'creditCents';
@@ -127,18 +127,33 @@ async function writeOpenDates(
     openDates.addRow({ ...r, dueCents: cents(r.dueCents), debitCents: cents(r.debitCents),
       creditCents: cents(r.creditCents) });
   }
-  const array = (xs: readonly (string | number)[] | null) => (xs ? `{${xs.join(',')}}` : null);
-  const building = bulk.finish();
+  const database = (async () => {
+    await tx.query('SELECT refresh_all_customer_summaries(summary_date())');
+    await bulk.finish();
+  })();
   let rows: CopyCell[][];
   try {
-    rows = openDates.rows().map((r) => [r.customerId, r.currency, array(r.dueOn),
-      array(r.dueCents), array(r.debitOn), array(r.debitCents), array(r.creditOn),
-      array(r.creditCents)]);
+    rows = await openDatesCells(openDates);
   } finally {
-    await building;
+    await database;
   }
   await tx.copyRows('customer_open_dates', ['customer_id', 'currency', 'due_on', 'due_cents',
     'debit_on', 'debit_cents', 'credit_on', 'credit_cents'], rows);
+}
+
+/**
+ * The open dates' rows as COPY cells, giving the event loop a turn every few thousand rows: the
+ * statements that run meanwhile are sent one after the other from it.
+ */
+async function openDatesCells(openDates: OpenDatesByDay): Promise<CopyCell[][]> {
+  const array = (xs: readonly (string | number)[] | null) => (xs ? `{${xs.join(',')}}` : null);
+  const rows: CopyCell[][] = [];
+  for (const r of openDates.rowsOf()) {
+    rows.push([r.customerId, r.currency, array(r.dueOn), array(r.dueCents), array(r.debitOn),
+      array(r.debitCents), array(r.creditOn), array(r.creditCents)]);
+    if (rows.length % 2_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return rows;
 }
 
 /** Every terms row, locked FOR KEY SHARE as the terms_code foreign key would lock it. */
