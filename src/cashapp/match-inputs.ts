@@ -27,12 +27,6 @@ import {
 
 const NO_TERMS: Terms = { kind: 'net', netDays: 0, discount: null };
 
-interface ItemRow {
-  id: number; customerId: number; number: string; type: DocumentType; documentDate: IsoDate;
-  dueDate: IsoDate; openCents: Cents; amountCents: Cents; currency: string;
-  termsCode: string | null;
-}
-
 /**
  * Open items travel as one text value per query (a row each, decoded row by row, was most of a
  * batch's time): fields joined by the unit separator (U+001F), items by the record separator
@@ -54,45 +48,59 @@ const OPEN_ITEM = `open_cents <> 0 AND type <> 'payment' AND customer_id IS NOT 
 type ItemArray = [number, number, string, DocumentType, IsoDate, IsoDate, Cents, Cents, string,
   string | null];
 
-function fromText(text: string): ItemArray[] {
-  return text.split(RECORD).map((record) => {
-    const f = record.split(FIELD);
+/**
+ * The engine's items straight from the text (ids stay the strings they arrive as): one object
+ * per item, no row of fields in between.
+ */
+function fromText(text: string, terms: ReadonlyMap<string, Terms>): OpenItemCandidate[] {
+  const records = text.split(RECORD);
+  const out: OpenItemCandidate[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const f = records[i]!.split(FIELD);
     assert(f.length === 9 || f.length === 10, 'an open item has 9 or 10 fields');
-    return [Number(f[0]), Number(f[1]), f[2]!, f[3] as DocumentType, f[4]!, f[5]!,
-      Number(f[6]) as Cents, Number(f[7]) as Cents, f[8]!, f[9] ?? null];
-  });
+    out[i] = {
+      id: f[0]!, customerId: f[1]!, number: f[2]!, type: f[3] as DocumentType,
+      documentDate: f[4]!, dueDate: f[5]!, openCents: Number(f[6]) as Cents,
+      amountCents: Number(f[7]) as Cents, currency: f[8]!, terms: termsOf(f[9], terms),
+    };
+  }
+  return out;
 }
 
-async function loadItems(tx: Queryable, where: string, params: unknown[]): Promise<ItemRow[]> {
+function fromArray(a: ItemArray, terms: ReadonlyMap<string, Terms>): OpenItemCandidate {
+  const [id, customerId, number, type, documentDate, dueDate, openCents, amountCents, currency,
+    termsCode] = a;
+  return { id: String(id), customerId: String(customerId), number, type, documentDate, dueDate,
+    openCents, amountCents, currency, terms: termsOf(termsCode ?? undefined, terms) };
+}
+
+const termsOf = (code: string | undefined, terms: ReadonlyMap<string, Terms>): Terms =>
+  (code === undefined ? undefined : terms.get(code)) ?? NO_TERMS;
+
+async function loadItems(
+  tx: Queryable, where: string, params: unknown[], terms: ReadonlyMap<string, Terms>,
+): Promise<OpenItemCandidate[]> {
   const sql = (items: string) =>
     `SELECT ${items} FROM documents WHERE ${OPEN_ITEM} AND ${where}`;
   const r = await tx.query<{ items: string | null; escaped: boolean | null }>(
     sql(ITEM_TEXT), params);
   const row = r.rows[0];
-  const arrays = row?.items == null ? [] : !row.escaped ? fromText(row.items)
-    : (await tx.query<{ items: ItemArray[] }>(sql(ITEM_ARRAYS), params)).rows[0]!.items;
+  const items = row?.items == null ? [] : !row.escaped ? fromText(row.items, terms)
+    : (await tx.query<{ items: ItemArray[] }>(sql(ITEM_ARRAYS), params)).rows[0]!.items
+      .map((a) => fromArray(a, terms));
   // Sorted here, not by the aggregate: sorting tens of thousands of values spilled to disk.
-  return arrays.map(([id, customerId, number, type, documentDate, dueDate,
-    openCents, amountCents, currency, termsCode]) => ({ id, customerId, number, type,
-    documentDate, dueDate, openCents, amountCents, currency, termsCode }))
-    .sort((a, b) => a.customerId - b.customerId || compare(a.dueDate, b.dueDate) || a.id - b.id);
+  return items.sort((a, b) => compareIds(a.customerId, b.customerId)
+    || compare(a.dueDate, b.dueDate) || compareIds(a.id, b.id));
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Ids as the numbers they spell (no leading zeros): the shorter is the smaller. */
+const compareIds = (a: string, b: string) => a.length - b.length || compare(a, b);
 
 export async function loadTermsTable(tx: Queryable): Promise<Map<string, Terms>> {
   const t = await tx.query<TermsRow & { code: string }>(
     'SELECT code, kind, net_days, discount_bp, discount_days FROM terms');
   return new Map(t.rows.map((row) => [row.code, termsFromRow(row)]));
-}
-
-function toCandidate(i: ItemRow, terms: ReadonlyMap<string, Terms>): OpenItemCandidate {
-  return {
-    id: String(i.id), customerId: String(i.customerId), number: i.number, type: i.type,
-    documentDate: i.documentDate, dueDate: i.dueDate, openCents: i.openCents,
-    amountCents: i.amountCents, currency: i.currency,
-    terms: (i.termsCode === null ? undefined : terms.get(i.termsCode)) ?? NO_TERMS,
-  };
 }
 
 /**
@@ -174,7 +182,7 @@ export async function loadMatchIndex(
     `currency = ANY($3::text[])
        AND (document_key(number) = ANY(ARRAY(SELECT unnest($1::text[])))
          OR document_digits(number) = ANY(ARRAY(SELECT unnest($2::text[]))))`,
-    [lookups.keys, lookups.digits, currencies]);
+    [lookups.keys, lookups.digits, currencies], terms);
   lap('load referenced items');
   const customerIndex = await loadCustomerIndex(tx);
   const learnedAccounts = await loadLearnedAccountsOf(tx,
@@ -182,7 +190,7 @@ export async function loadMatchIndex(
   lap('load customers');
   const index = buildMatchIndex({
     customers: [...customerIndex.customersById.values()], customerIndex,
-    openItems: referenced.map((i) => toCandidate(i, terms)), learnedAccounts,
+    openItems: referenced, learnedAccounts,
   });
   lap('index customers');
   const { tried, others } = candidateCustomers(payments, index, config);
@@ -200,7 +208,7 @@ export async function addCustomersItems(
   if (customerIds.length === 0) return;
   const items = await loadItems(tx,
     'customer_id = ANY($1::bigint[]) AND currency = ANY($2::text[])',
-    [customerIds, inputs.currencies]);
+    [customerIds, inputs.currencies], inputs.terms);
   // Their numbers are not referenced (those items came in the first query): no number lookups.
-  addOpenItems(inputs.index, items.map((i) => toCandidate(i, inputs.terms)), false);
+  addOpenItems(inputs.index, items, false);
 }
