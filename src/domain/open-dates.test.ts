@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OpenDatesByDay } from './open-dates.ts';
+import { addDays } from './dates.ts';
+import { OpenDatesByDay, type OpenDatesRow } from './open-dates.ts';
 
 describe('open dates by day', () => {
   it('keeps regular debits on two sides, credits on one, and leaves the rest out', () => {
@@ -29,21 +30,65 @@ describe('open dates by day', () => {
     ]);
   });
 
+  // Dates over three calendar years (month and year ends), two currencies.
+  const item = fc.record({
+    customer: fc.integer({ min: 1, max: 3 }), currency: fc.constantFrom('USD', 'EUR'),
+    documentDate: fc.integer({ min: 0, max: 800 }).map((n) => addDays('2025-11-20', n)),
+    dueDate: fc.integer({ min: 0, max: 800 }).map((n) => addDays('2025-11-20', n)),
+    openCents: fc.integer({ min: -10_000, max: 10_000 }),
+  });
+  type Item = typeof item extends fc.Arbitrary<infer T> ? T : never;
+  const addAll = (o: OpenDatesByDay, items: Item[]) => {
+    for (const i of items) o.add(i.customer, i.currency, i.documentDate, i.dueDate, i.openCents);
+  };
+  const byKey = (rows: OpenDatesRow[]) =>
+    rows.sort((a, b) => a.customerId - b.customerId || a.currency.localeCompare(b.currency));
+
+  /** The definition, item by item: each side's days summed in a map, sorted, added up. */
+  function naive(items: Item[]): OpenDatesRow[] {
+    const groups = new Map<string, Item[]>();
+    for (const i of items) {
+      const k = `${i.customer}|${i.currency}`;
+      groups.set(k, [...(groups.get(k) ?? []), i]);
+    }
+    const side = (xs: [string, number][]) => {
+      if (xs.length === 0) return [null, null] as const;
+      const days = new Map<string, number>();
+      for (const [d, c] of xs) days.set(d, (days.get(d) ?? 0) + c);
+      const on = [...days.keys()].sort();
+      let total = 0;
+      return [on, on.map((d) => (total += days.get(d)!))] as const;
+    };
+    return [...groups.values()].flatMap((g) => {
+      const regular = g.filter((i) => i.openCents > 0 && i.dueDate >= i.documentDate);
+      const [dueOn, dueCents] = side(regular.map((i) => [i.dueDate, i.openCents]));
+      const [debitOn, debitCents] = side(regular.map((i) => [i.documentDate, i.openCents]));
+      const [creditOn, creditCents] = side(g.filter((i) => i.openCents < 0)
+        .map((i) => [i.documentDate, i.openCents]));
+      if (dueOn === null && creditOn === null) return [];
+      return [{ customerId: g[0]!.customer, currency: g[0]!.currency, dueOn, dueCents,
+        debitOn, debitCents, creditOn, creditCents } as OpenDatesRow];
+    });
+  }
+
+  it('gives the rows of the definition, item by item', () => {
+    fc.assert(fc.property(fc.array(item, { maxLength: 60 }), (items) => {
+      const o = new OpenDatesByDay();
+      addAll(o, items);
+      expect(byKey(o.rows())).toEqual(byKey(naive(items)));
+    }));
+  });
+
   it('a row read back and added to gives the rows of all the items at once', () => {
-    const day = fc.integer({ min: 1, max: 28 }).map((d) => `2026-03-${String(d).padStart(2, '0')}`);
-    const item = fc.record({ customer: fc.integer({ min: 1, max: 3 }), documentDate: day,
-      dueDate: day, openCents: fc.integer({ min: -10_000, max: 10_000 }) });
     fc.assert(fc.property(fc.array(item), fc.array(item), (before, load) => {
       const all = new OpenDatesByDay();
+      addAll(all, [...before, ...load]);
       const kept = new OpenDatesByDay();
-      for (const i of [...before, ...load]) all.add(i.customer, 'USD', i.documentDate, i.dueDate, i.openCents);
-      for (const i of before) kept.add(i.customer, 'USD', i.documentDate, i.dueDate, i.openCents);
+      addAll(kept, before);
       const merged = new OpenDatesByDay();
       for (const row of kept.rows()) merged.addRow(row);
-      for (const i of load) merged.add(i.customer, 'USD', i.documentDate, i.dueDate, i.openCents);
-      const sorted = (o: OpenDatesByDay) =>
-        o.rows().sort((a, b) => a.customerId - b.customerId);
-      expect(sorted(merged)).toEqual(sorted(all));
+      addAll(merged, load);
+      expect(byKey(merged.rows())).toEqual(byKey(all.rows()));
     }));
   });
 });

@@ -49,7 +49,7 @@ export class OpenDatesByDay {
   private readonly keys: { customerId: number; currency: string }[] = [];
   private slot = new Int32Array(1024);
   /** The day and side (dayKey): in date order, then side. */
-  private sideDay = new Int32Array(1024);
+  private dayKeys = new Int32Array(1024);
   private keyMin = Infinity;
   private keyMax = -Infinity;
   private cents = new Float64Array(1024);
@@ -95,7 +95,7 @@ export class OpenDatesByDay {
     // day and side (keys over the span of the dates added: a few thousand).
     const n = this.size;
     if (n === 0) return;
-    const key = this.sideDay.subarray(0, n);
+    const key = this.dayKeys.subarray(0, n);
     const span = this.keyMax - this.keyMin + 1;
     const shifted = key.map((k) => k - this.keyMin);
     const order = countingOrder(this.slot.subarray(0, n), this.keys.length,
@@ -161,11 +161,11 @@ export class OpenDatesByDay {
         b.set(a);
         return b;
       };
-      [this.slot, this.sideDay, this.cents] = [grow(this.slot), grow(this.sideDay),
+      [this.slot, this.dayKeys, this.cents] = [grow(this.slot), grow(this.dayKeys),
         grow(this.cents)];
     }
     this.slot[this.size] = slot;
-    this.sideDay[this.size] = key;
+    this.dayKeys[this.size] = key;
     if (key < this.keyMin) this.keyMin = key;
     if (key > this.keyMax) this.keyMax = key;
     this.cents[this.size] = cents;
