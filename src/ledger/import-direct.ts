@@ -84,16 +84,14 @@ export class BulkLoad {
     if (indexes.rows.length > 0) {
       await tx.query(`DROP INDEX ${indexes.rows.map((i) => i.name).join(', ')}`);
     }
-    // For finish(): each build sorts in memory, the largest (documents_open, a million rows)
-    // needs ~100 MB. Set here, so that finish() sends a build first (the caller works while
-    // the database builds).
-    await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     return new BulkLoad(tx, indexes.rows.flatMap((i) =>
       i.comment === null ? [i.definition] : [i.definition, i.comment]));
   }
 
   /** Builds the dropped indexes again, with the rows written since. */
   async finish(): Promise<void> {
+    // Each build sorts in memory: the largest (documents_open, a million rows) needs ~100 MB.
+    await this.tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     for (const sql of this.rebuild) await this.tx.query(sql);
   }
 }
